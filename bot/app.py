@@ -1,0 +1,54 @@
+"""The application factory: settings, database, LINE client, views and CLI."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from bot.events import Services
+from bot.line_client import LineClient
+from bot.settings import Settings
+from models import make_engine
+
+log = logging.getLogger("bot")
+
+
+def build_app(config: dict[str, Any] | None = None) -> Flask:
+    settings = Settings.from_env().with_overrides(config)
+    _configure_logging()
+    app = Flask(__name__, instance_path=_instance_path())
+    app.config.update(
+        SECRET_KEY=settings.signing_key,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    engine = make_engine(settings.database_url)
+    services = Services(settings=settings, engine=engine, line=LineClient(settings))
+    app.extensions["tidtam"] = services
+
+    import handlers.all  # noqa: F401  (registers commands)
+    from bot import cli, webhook
+
+    app.register_blueprint(webhook.bp)
+    cli.register(app)
+    if not settings.line_channel_secret:
+        log.warning("LINE_CHANNEL_SECRET is not set: development mode, webhook uses the development secret")
+    return app
+
+
+def services_of(app: Flask) -> Services:
+    return app.extensions["tidtam"]
+
+
+def _instance_path() -> str:
+    from bot.settings import PROJECT_ROOT
+
+    return str(PROJECT_ROOT / "instance")
+
+
+def _configure_logging() -> None:
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,54 @@
+"""HTTP views: the LINE webhook (/callback) and the health check (/healthz).
+
+The webhook view is thin: verify the signature over the raw body, hand the
+events to bot.events, answer 200. Business logic lives in handlers/.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from linebot.v3 import SignatureValidator
+from sqlalchemy.exc import OperationalError
+
+from bot.events import process_events
+from models import database_ok
+
+log = logging.getLogger(__name__)
+bp = Blueprint("webhook", __name__)
+
+
+def _services():
+    return current_app.extensions["tidtam"]
+
+
+@bp.post("/callback")
+def callback():
+    services = _services()
+    if (request.content_length or 0) > services.settings.max_body_bytes:
+        abort(413)
+    body = request.get_data(as_text=True)  # raw text: re-serialised JSON breaks the signature
+    signature = request.headers.get("x-line-signature", "")
+    if not signature or not SignatureValidator(services.settings.channel_secret).validate(body, signature):
+        log.warning("webhook: rejected a request with a missing or wrong signature")
+        return jsonify(error="invalid signature"), 400
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return jsonify(error="body is not JSON"), 400
+    events = payload.get("events") if isinstance(payload, dict) else None
+    if not isinstance(events, list):
+        return jsonify(error="no events list"), 400
+    try:
+        outcomes = process_events(services, events)
+    except OperationalError:
+        # Nothing is lost: LINE redelivers, and stored events are swept later.
+        return jsonify(error="database unavailable"), 503
+    return jsonify(status="ok", handled=sum(o.status == "done" for o in outcomes))
+
+
+@bp.get("/healthz")
+def healthz():
+    ok, detail = database_ok(_services().engine)
+    return jsonify(status="ok" if ok else "unavailable", database=detail), (200 if ok else 503)

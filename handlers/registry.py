@@ -1,0 +1,142 @@
+"""The command registry: maps typed commands and postback actions to handlers.
+
+A handler is registered with ``@command("สรุป", "summary", role=Role.SUPERVISOR)``
+and its docstring's first line is its help text. Handlers take a Context and
+return the messages to send (a reply value); they never call LINE themselves.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from linebot.v3.messaging.models import Message
+from sqlmodel import Session
+
+from bot.settings import Settings
+from ita.thai import normalize_text, to_arabic_digits
+from models import Officer, Role
+
+log = logging.getLogger(__name__)
+
+Reply = list[Message]
+Handler = Callable[..., Reply]
+
+
+@dataclass
+class Context:
+    """Everything a handler may need about the event it is answering."""
+
+    session: Session
+    settings: Settings
+    now: datetime
+    webhook_event_id: str
+    source_type: str  # user | group | room
+    user_id: str | None
+    group_id: str | None
+    officer: Officer | None
+    text: str = ""
+    postback: dict[str, str] = field(default_factory=dict)
+    mentioned: bool = False
+    message: Any = None  # the SDK's message content for media events
+    services: Any = None  # bot.services.Services: LINE content download, task queue
+
+    @property
+    def in_group(self) -> bool:
+        return self.source_type in ("group", "room")
+
+    @property
+    def chat_id(self) -> str | None:
+        return self.group_id if self.in_group else self.user_id
+
+    def has_role(self, role: Role) -> bool:
+        return (
+            self.officer is not None
+            and self.officer.active
+            and self.officer.role_enum.rank >= role.rank
+        )
+
+
+@dataclass(frozen=True)
+class Command:
+    words: tuple[str, ...]
+    func: Handler
+    role: Role | None  # None: anyone, even unregistered
+    group_ok: bool
+    slow: bool
+    usage: str
+
+    @property
+    def help(self) -> str:
+        return (self.func.__doc__ or "").strip().splitlines()[0] if self.func.__doc__ else ""
+
+
+@dataclass(frozen=True)
+class Match:
+    command: Command
+    word: str
+    args: str
+
+
+_commands: list[Command] = []
+_postbacks: dict[str, tuple[Handler, Role | None]] = {}
+
+
+def command(*words: str, role: Role | None = Role.OFFICER, group_ok: bool = False,
+            slow: bool = False, usage: str = "") -> Callable[[Handler], Handler]:
+    """Register a typed command under one or more words (Thai first, then English)."""
+
+    def decorate(func: Handler) -> Handler:
+        _commands.append(Command(tuple(words), func, role, group_ok, slow, usage or words[0]))
+        return func
+
+    return decorate
+
+
+def postback(action: str, *, role: Role | None = Role.OFFICER) -> Callable[[Handler], Handler]:
+    """Register a handler for postback data ``a=<action>&...``."""
+
+    def decorate(func: Handler) -> Handler:
+        if action in _postbacks:
+            raise ValueError(f"postback action {action!r} registered twice")
+        _postbacks[action] = (func, role)
+        return func
+
+    return decorate
+
+
+def commands() -> list[Command]:
+    return list(_commands)
+
+
+def postback_handler(action: str) -> tuple[Handler, Role | None] | None:
+    return _postbacks.get(action)
+
+
+def clean_command_text(text: str) -> str:
+    """Normalise typed text for matching: spacing, zero-width characters, digits."""
+    return to_arabic_digits(normalize_text(text))
+
+
+def match_command(text: str) -> Match | None:
+    """Find the command a text starts with, preferring the longest word.
+
+    Thai is written without spaces, so ``สรุปกองคลัง`` is ``สรุป`` + ``กองคลัง``;
+    English words must be followed by a space or the end.
+    """
+    cleaned = clean_command_text(text)
+    lowered = cleaned.lower()
+    best: Match | None = None
+    for cmd in _commands:
+        for word in cmd.words:
+            w = word.lower()
+            if not lowered.startswith(w):
+                continue
+            rest = cleaned[len(w):]
+            if w.isascii() and rest and not rest[0].isspace():
+                continue
+            if best is None or len(w) > len(best.word):
+                best = Match(cmd, word, rest.strip())
+    return best

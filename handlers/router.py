@@ -1,0 +1,180 @@
+"""Route one LINE event to the handler that answers it.
+
+Order for a text message: cancel → a command → the user's open flow → the
+registration prompt for strangers → score questions → a short help. In group
+chats only commands and mentions are answered, never small talk.
+"""
+from __future__ import annotations
+
+import logging
+from urllib.parse import parse_qsl
+
+from linebot.v3.messaging import TextMessage
+from linebot.v3.webhooks import (
+    Event,
+    FileMessageContent,
+    FollowEvent,
+    ImageMessageContent,
+    JoinEvent,
+    MessageEvent,
+    PostbackEvent,
+    TextMessageContent,
+    UnfollowEvent,
+)
+from sqlmodel import Session, select
+
+from bot import texts
+from bot.events import Services
+from handlers import flows
+from handlers.registry import Context, Reply, clean_command_text, match_command, postback_handler
+from models import Officer, Role, utcnow
+
+log = logging.getLogger(__name__)
+
+CANCEL_WORDS = ("ยกเลิก", "cancel")
+MAX_TEXT = 2000  # longer texts are refused politely rather than stored
+
+
+def route(services: Services, session: Session, event: Event, event_id: str) -> Reply:
+    """Answer one event; return the messages to send back."""
+    ctx = _context(services, session, event, event_id)
+    if isinstance(event, FollowEvent):
+        from handlers.registration import on_follow
+        return on_follow(ctx, unblocked=bool(getattr(event.follow, "is_unblocked", False)))
+    if isinstance(event, UnfollowEvent):
+        from handlers.registration import on_unfollow
+        return on_unfollow(ctx)
+    if isinstance(event, JoinEvent):
+        return [TextMessage(text=texts.JOINED_GROUP)]
+    if isinstance(event, PostbackEvent):
+        return _route_postback(ctx, event.postback.data or "")
+    if isinstance(event, MessageEvent):
+        content = event.message
+        if isinstance(content, TextMessageContent):
+            ctx.text = content.text or ""
+            ctx.mentioned = _mentions_bot(content)
+            return _route_text(ctx)
+        if isinstance(content, ImageMessageContent | FileMessageContent):
+            ctx.message = content
+            return _route_media(ctx)
+        if ctx.in_group:
+            return []
+        return [TextMessage(text=texts.UNSUPPORTED_MESSAGE)]
+    return []
+
+
+def _context(services: Services, session: Session, event: Event, event_id: str) -> Context:
+    source = getattr(event, "source", None)
+    source_type = getattr(source, "type", None) or "user"
+    user_id = getattr(source, "user_id", None)
+    group_id = getattr(source, "group_id", None) or getattr(source, "room_id", None)
+    officer = None
+    if user_id:
+        officer = session.exec(select(Officer).where(Officer.line_user_id == user_id)).first()
+    return Context(
+        session=session, settings=services.settings, now=utcnow(), webhook_event_id=event_id,
+        source_type=source_type, user_id=user_id, group_id=group_id, officer=officer,
+        services=services,
+    )
+
+
+def _mentions_bot(content: TextMessageContent) -> bool:
+    mention = getattr(content, "mention", None)
+    for mentionee in getattr(mention, "mentionees", None) or []:
+        if getattr(mentionee, "is_self", False):
+            return True
+    return False
+
+
+def _strip_mentions(content_text: str) -> str:
+    return " ".join(word for word in content_text.split() if not word.startswith("@"))
+
+
+def _route_text(ctx: Context) -> Reply:
+    text = ctx.text
+    if ctx.in_group and ctx.mentioned:
+        text = _strip_mentions(text)
+    cleaned = clean_command_text(text)
+    if len(cleaned) > MAX_TEXT:
+        return [TextMessage(text=texts.TOO_LONG.format(limit=MAX_TEXT))]
+    ctx.text = cleaned
+    conversation = flows.active(ctx) if not ctx.in_group else None
+
+    if cleaned.lower() in CANCEL_WORDS:
+        return flows.cancel(ctx, conversation)
+
+    match = match_command(cleaned)
+    # While a flow waits for free text, a command is only a command when typed
+    # on its own: "รายงานผลการประชุม..." is an answer, not the รายงาน command.
+    if match and conversation is not None and match.args and flows.expects_text(conversation):
+        match = None
+    if match:
+        reply = run_command(ctx, match.command, match.args)
+        if conversation is not None and reply and flows.active(ctx) is not None:
+            reply = reply[:4] + [TextMessage(text=texts.FLOW_STILL_OPEN)]
+        return reply
+
+    if ctx.in_group:
+        if ctx.mentioned:
+            from handlers.help import group_help
+            return group_help(ctx)
+        return []
+    if conversation is not None:
+        return flows.on_text(ctx, conversation)
+    if ctx.officer is None:
+        return [TextMessage(text=texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+    if not ctx.officer.active:
+        return [TextMessage(text=texts.INACTIVE_OFFICER)]
+    from handlers.scores import maybe_answer_score_question
+    answer = maybe_answer_score_question(ctx)
+    if answer:
+        return answer
+    from handlers.help import short_help
+    return short_help(ctx)
+
+
+def run_command(ctx: Context, command, args: str) -> Reply:
+    """Check who may run a command here, then run it."""
+    if ctx.in_group and not command.group_ok:
+        return [TextMessage(text=texts.GROUP_NOT_ALLOWED)]
+    if command.role is not None:
+        if ctx.officer is None and not ctx.in_group:
+            return [TextMessage(text=texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+        if ctx.in_group and command.role == Role.SUPERVISOR:
+            from handlers.groups import group_allows_summaries
+            if not group_allows_summaries(ctx):
+                return [TextMessage(text=texts.GROUP_NOT_SET_UP)]
+        elif not ctx.has_role(command.role):
+            if ctx.officer is not None and not ctx.officer.active:
+                return [TextMessage(text=texts.INACTIVE_OFFICER)]
+            return [TextMessage(text=texts.SUPERVISOR_ONLY if command.role != Role.ADMIN else texts.ADMIN_ONLY)]
+    if command.slow and not ctx.in_group and ctx.user_id:
+        ctx.services.line.start_loading(ctx.user_id)
+    return command.func(ctx, args)
+
+
+def _route_postback(ctx: Context, data: str) -> Reply:
+    params = dict(parse_qsl(data[:300], keep_blank_values=True))
+    ctx.postback = params
+    action = params.get("a", "")
+    entry = postback_handler(action)
+    if entry is None:
+        log.info("postback: unknown action %r", action[:40])
+        return [] if ctx.in_group else [TextMessage(text=texts.NOT_UNDERSTOOD)]
+    func, role = entry
+    if role is not None and not ctx.has_role(role):
+        if ctx.officer is None:
+            return [TextMessage(text=texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+        return [TextMessage(text=texts.SUPERVISOR_ONLY)]
+    return func(ctx)
+
+
+def _route_media(ctx: Context) -> Reply:
+    if ctx.in_group:
+        return []
+    if ctx.officer is None:
+        return [TextMessage(text=texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+    conversation = flows.active(ctx)
+    if conversation is None:
+        return [TextMessage(text=texts.MEDIA_OUTSIDE_FLOW)]
+    return flows.on_media(ctx, conversation)

@@ -1,0 +1,27 @@
+"""SQLModel tables and the queries over them; the engine and session.
+
+Importing this package registers every table on ``SQLModel.metadata`` (Alembic
+and the tests rely on that).
+"""
+from models.db import UTCDateTime, database_ok, make_engine, session_scope, utcnow
+from models.events import EventStatus, WebhookEvent
+from models.org import (
+    ChatGroup,
+    ClosedDay,
+    Officer,
+    Organisation,
+    RegistrationCode,
+    RegistrationLock,
+    Role,
+    Unit,
+    UnitAlias,
+)
+from models.plan import Assignment, Cadence, Measure, MeasureUnit
+from models.reports import Conversation, Evidence, ReportVersion, StatusReport
+
+__all__ = [
+    "Assignment", "Cadence", "ChatGroup", "ClosedDay", "Conversation", "EventStatus",
+    "Evidence", "Measure", "MeasureUnit", "Officer", "Organisation", "RegistrationCode",
+    "RegistrationLock", "ReportVersion", "Role", "StatusReport", "UTCDateTime", "Unit",
+    "UnitAlias", "WebhookEvent", "database_ok", "make_engine", "session_scope", "utcnow",
+]

@@ -1,0 +1,34 @@
+"""Webhook events as received, for deduplication and a record of failures."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from models.db import UTCDateTime, utcnow
+
+
+class EventStatus(str, enum.Enum):
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class WebhookEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_event_id: str = Field(max_length=64, unique=True)
+    event_type: str = Field(max_length=40)
+    source_type: str | None = Field(default=None, max_length=10)
+    user_id: str | None = Field(default=None, max_length=64, index=True)
+    group_id: str | None = Field(default=None, max_length=64)
+    payload: str  # the event's JSON as LINE sent it
+    is_redelivery: bool = False
+    status: str = Field(default=EventStatus.RECEIVED.value, max_length=12, index=True)
+    attempts: int = 0
+    error: str | None = None
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    handled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,172 @@
+"""A test helper that plays LINE: builds, signs and posts webhook events.
+
+``chat.text("U1", "สรุป")`` posts a signed text event from user U1 to
+/callback and returns the message objects the bot sent in answer (replies
+and pushes), as recorded by the fake LINE server.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+_counter = itertools.count(1)
+
+
+def new_event_id() -> str:
+    return f"01TEST{int(time.time() * 1000):013d}{next(_counter):07d}"
+
+
+def sign(secret: str, body: str) -> str:
+    digest = hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+@dataclass
+class Sent:
+    """What the bot sent in answer to one posted batch."""
+
+    status: int
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    response: Any = None
+
+    @property
+    def texts(self) -> list[str]:
+        return [m.get("text") or m.get("altText", "") for m in self.messages]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+    def quick_replies(self) -> list[dict[str, Any]]:
+        for message in reversed(self.messages):
+            items = (message.get("quickReply") or {}).get("items")
+            if items:
+                return [item["action"] for item in items]
+        return []
+
+    def flex(self) -> dict[str, Any] | None:
+        for message in self.messages:
+            if message.get("type") == "flex":
+                return message
+        return None
+
+
+class Chat:
+    """Posts webhook events to the app and reads back what it sent to the fake LINE."""
+
+    def __init__(self, client, line, secret: str) -> None:
+        self.client = client
+        self.line = line
+        self.secret = secret
+
+    # -- event builders ------------------------------------------------------
+
+    def _base(self, kind: str, user_id: str | None, group_id: str | None, *, reply: bool = True,
+              event_id: str | None = None, redelivery: bool = False) -> dict[str, Any]:
+        if group_id:
+            source: dict[str, Any] = {"type": "group", "groupId": group_id}
+            if user_id:
+                source["userId"] = user_id
+        else:
+            source = {"type": "user", "userId": user_id}
+        event: dict[str, Any] = {
+            "type": kind,
+            "mode": "active",
+            "timestamp": int(time.time() * 1000),
+            "source": source,
+            "webhookEventId": event_id or new_event_id(),
+            "deliveryContext": {"isRedelivery": redelivery},
+        }
+        if reply:
+            event["replyToken"] = self.line.issue_reply_token()
+        return event
+
+    def text_event(self, user_id: str | None, text: str, *, group_id: str | None = None,
+                   mention_bot: bool = False, **kw) -> dict[str, Any]:
+        event = self._base("message", user_id, group_id, **kw)
+        message: dict[str, Any] = {"id": str(next(_counter)), "type": "text", "text": text,
+                                   "quoteToken": "q" + str(next(_counter))}
+        if mention_bot:
+            message["text"] = "@Tidtam " + text
+            message["mention"] = {"mentionees": [
+                {"index": 0, "length": 7, "type": "user", "userId": "Ubot", "isSelf": True}]}
+        event["message"] = message
+        return event
+
+    def postback_event(self, user_id: str, data: str, **kw) -> dict[str, Any]:
+        event = self._base("postback", user_id, kw.pop("group_id", None), **kw)
+        event["postback"] = {"data": data}
+        return event
+
+    def media_event(self, user_id: str, data: bytes, *, kind: str = "image",
+                    content_type: str = "image/jpeg", file_name: str = "evidence.pdf", **kw) -> dict[str, Any]:
+        event = self._base("message", user_id, kw.pop("group_id", None), **kw)
+        message_id = str(900000 + next(_counter))
+        self.line.add_content(message_id, data, content_type)
+        message: dict[str, Any] = {"id": message_id, "type": kind,
+                                   "contentProvider": {"type": "line"}}
+        if kind == "image":
+            message["quoteToken"] = "q" + message_id
+        if kind == "file":
+            message.update({"fileName": file_name, "fileSize": len(data)})
+        event["message"] = message
+        return event
+
+    def follow_event(self, user_id: str, *, unblocked: bool = False, **kw) -> dict[str, Any]:
+        event = self._base("follow", user_id, None, **kw)
+        event["follow"] = {"isUnblocked": unblocked}
+        return event
+
+    def unfollow_event(self, user_id: str, **kw) -> dict[str, Any]:
+        return self._base("unfollow", user_id, None, reply=False, **kw)
+
+    def join_event(self, group_id: str, **kw) -> dict[str, Any]:
+        return self._base("join", None, group_id, **kw)
+
+    # -- posting ---------------------------------------------------------------
+
+    def post(self, events: list[dict[str, Any]], *, signature: str | None = None,
+             body: str | None = None) -> Sent:
+        """Post a batch; return the HTTP status and everything the bot sent meanwhile."""
+        if body is None:
+            body = json.dumps({"destination": "Ubot", "events": events}, ensure_ascii=False)
+        if signature is None:
+            signature = sign(self.secret, body)
+        since = len(self.line.calls)
+        response = self.client.post(
+            "/callback", data=body.encode("utf-8"),
+            headers={"x-line-signature": signature, "content-type": "application/json"},
+        )
+        sent = Sent(status=response.status_code, response=response)
+        for kind, _to, message in self.line.sent_messages(since):
+            sent.kinds.append(kind)
+            sent.messages.append(message)
+        return sent
+
+    def text(self, user_id: str | None, text: str, **kw) -> Sent:
+        return self.post([self.text_event(user_id, text, **kw)])
+
+    def postback(self, user_id: str, data: str, **kw) -> Sent:
+        return self.post([self.postback_event(user_id, data, **kw)])
+
+    def tap(self, user_id: str, action: dict[str, Any]) -> Sent:
+        """Tap a quick-reply or button action as LINE would."""
+        if action.get("type") == "postback":
+            return self.postback(user_id, action["data"])
+        return self.text(user_id, action.get("text") or action.get("label", ""))
+
+    def media(self, user_id: str, data: bytes, **kw) -> Sent:
+        return self.post([self.media_event(user_id, data, **kw)])
+
+    def follow(self, user_id: str, **kw) -> Sent:
+        return self.post([self.follow_event(user_id, **kw)])
+
+    def unfollow(self, user_id: str) -> Sent:
+        return self.post([self.unfollow_event(user_id)])
