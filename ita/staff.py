@@ -1,0 +1,109 @@
+"""Reading a staff list (XLSX or CSV) into plain rows: name, position, unit, role, phone."""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ita.plan import ImportWarning, decode_text
+from ita.thai import normalize_text
+from ita.vocab.staff import HEADER_WORDS, ROLE_WORDS
+
+
+class StaffImportError(Exception):
+    """One-line, plain-English reason a staff file cannot be used."""
+
+
+@dataclass
+class StaffRow:
+    line: int
+    name: str
+    position: str
+    unit: str
+    role: str  # officer | supervisor | admin
+    phone: str
+
+
+def parse_role(text: str) -> str | None:
+    """Map a role cell (Thai or English) to officer / supervisor / admin."""
+    cleaned = normalize_text(text).lower().replace(" ", "")
+    if not cleaned:
+        return "officer"
+    for role, words in ROLE_WORDS.items():
+        if any(word.replace(" ", "") in cleaned for word in words):
+            return role
+    return None
+
+
+def _header_map(cells: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        squashed = normalize_text(cell).lower().replace(" ", "")
+        for field_name, words in HEADER_WORDS.items():
+            if field_name not in found and any(w in squashed for w in words):
+                found[field_name] = index
+                break
+    return found
+
+
+def _rows_from_file(path: Path) -> list[list[str]]:
+    suffix = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise StaffImportError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            raise StaffImportError(f"{path.name} is not a readable .xlsx workbook") from None
+        sheet = workbook.worksheets[0]
+        rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+        return rows
+    if suffix == ".csv":
+        from ita.plan import PlanImportError
+
+        try:
+            text = decode_text(data)
+        except PlanImportError as exc:
+            raise StaffImportError(str(exc)) from None
+        return [row for row in csv.reader(io.StringIO(text))]
+    raise StaffImportError(f"{path.name}: use an .xlsx or .csv file (columns: ชื่อ-สกุล, ตำแหน่ง, หน่วยงาน, บทบาท, โทรศัพท์)")
+
+
+def read_staff(path: str | Path) -> tuple[list[StaffRow], list[ImportWarning]]:
+    """Read a staff list; rows with problems become warnings, not silent guesses."""
+    rows = _rows_from_file(Path(path))
+    header_index, columns = None, {}
+    for index, cells in enumerate(rows[:20]):
+        columns = _header_map(cells)
+        if "name" in columns:
+            header_index = index
+            break
+    if header_index is None:
+        raise StaffImportError("no header row with a name column (ชื่อ-สกุล) in the first 20 rows")
+    staff: list[StaffRow] = []
+    warnings: list[ImportWarning] = []
+
+    def cell(cells: list[str], field_name: str) -> str:
+        i = columns.get(field_name)
+        return normalize_text(cells[i]) if i is not None and i < len(cells) and cells[i] else ""
+
+    for index, cells in enumerate(rows[header_index + 1:], start=header_index + 2):
+        name = cell(cells, "name")
+        if not name or name.startswith("ตัวอย่าง"):
+            continue
+        role_text = cell(cells, "role")
+        role = parse_role(role_text)
+        if role is None:
+            warnings.append(ImportWarning(index, f"unknown role {role_text!r} for {name}; using officer"))
+            role = "officer"
+        staff.append(StaffRow(index, name, cell(cells, "position"), cell(cells, "unit"), role, cell(cells, "phone")))
+    if not staff:
+        raise StaffImportError("the file has a header but no staff rows")
+    return staff, warnings
