@@ -34,7 +34,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(webhook.bp)
     cli.register(app)
     if not settings.line_channel_secret:
-        log.warning("LINE_CHANNEL_SECRET is not set: development mode, webhook uses the development secret")
+        log.debug("LINE_CHANNEL_SECRET is not set: development mode, webhook uses the development secret")
     return app
 
 
@@ -52,3 +52,4 @@ def _configure_logging() -> None:
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)

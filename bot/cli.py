@@ -34,7 +34,8 @@ def friendly_errors(func):
         try:
             return func(*args, **kwargs)
         except OperationalError as exc:
-            fail(f"cannot reach the database ({type(exc.orig).__name__}); check DATABASE_URL")
+            reason = str(exc.orig).strip().splitlines()[0][:160] if exc.orig else type(exc).__name__
+            fail(f"database error: {reason} (check DATABASE_URL, and run `flask --app bot init-db`)")
 
     return wrapper
 
@@ -85,4 +86,4 @@ def register(app: Flask) -> None:
             app.cli.add_command(cmd)
 
 
-CLI_MODULES: tuple[str, ...] = ()
+CLI_MODULES: tuple[str, ...] = ("bot.cli_people",)

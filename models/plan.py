@@ -26,7 +26,8 @@ class Measure(SQLModel, table=True):
     fiscal_year: int  # Buddhist era
     key: str = Field(max_length=200)
     section_path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    number: str = Field(default="", max_length=40)
+    number: str = Field(default="", max_length=40)  # as written in the document
+    ref: str = Field(default="", max_length=40)  # short and unique within the year: what chat users type
     title: str
     steps: str = ""
     responsible_text: str = ""

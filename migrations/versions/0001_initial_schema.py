@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 07:59:57.612342
+Create Date: 2026-11-21 08:07:34.372687
 """
 from alembic import op
 import sqlalchemy as sa
@@ -84,6 +84,7 @@ def upgrade() -> None:
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('section_path', sa.JSON(), nullable=False),
     sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('ref', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('steps', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('responsible_text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),

@@ -1,0 +1,914 @@
+"""Read a measure plan or results report exported from PDF/Word as text.
+
+Tables arrive as lines of TAB-separated cells (or markdown ``|`` rows).  A
+measure table is recognised by what its header cells mean, not by their
+position or exact wording, so columns may be missing, reordered or reworded.
+Header rows repeated on every page are skipped, a row whose first cell is
+empty continues the previous measure, other tables (score comparisons) are
+ignored, and headings outside the tables (``ส่วนที่ ๑ …``, ``๑.๑ …``) become
+each measure's section path.  Cells are cleaned of HTML and markdown left
+over from the export.  Everything guessed is reported as an `ImportWarning`.
+
+`PlanBuilder` holds the row logic so the spreadsheet reader can share it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from pythainlp.corpus import thai_words
+from pythainlp.tokenize import word_tokenize
+from rapidfuzz import fuzz
+
+from ita.periods import parse_period
+from ita.plan import ImportWarning, PlanDocument, PlanImportError, PlanMeasure
+from ita.scores import find_question_code, match_indicator, normalize_question_code
+from ita.status import normalize_measure_number
+from ita.thai import expand_be_year, fiscal_year, normalize_text, to_arabic_digits
+from ita.units import EVERYONE, PERSON_PREFIX, known_unit, split_responsible
+from ita.vocab import plan as vocab
+
+# --- cleaning -----------------------------------------------------------------
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|li|ul|ol|div|br|tr|td|th|h[1-6]|table|tbody|thead|dl|dt|dd|blockquote|hr)\b[^<>]*>",
+    re.I,
+)
+_ANY_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>")
+_MARKDOWN_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]*", re.M)
+_MARKDOWN_EMPHASIS = re.compile(r"\*\*+|__+|~~")
+_HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+# A list marker inside a cell: "๑.", "2)", at the start or after a space.
+_LIST_MARKER = re.compile(r"(?:(?<=\s)|^)([0-9๐-๙]{1,2})[.)](?![0-9๐-๙])\s*")
+_DASH_ITEM = re.compile(r"\s[-–•]\s*(?=\S)")
+_LEADING_DASH = re.compile(r"^[-–•]")
+
+_THAI_DEPENDENT = frozenset(chr(c) for c in [*range(0x0E30, 0x0E3B), 0x0E45, *range(0x0E47, 0x0E4F)])
+_THAI_LEADING_VOWELS = frozenset("เแโใไ")
+# Thai letters and marks, without digits, ฯ and ๆ, which stand apart from words.
+_THAI_WORD_CHAR = re.compile(r"[\u0E01-\u0E2E\u0E30-\u0E3A\u0E40-\u0E45\u0E47-\u0E4E]")
+_THAI_RUN = r"[\u0E01-\u0E2E\u0E30-\u0E3A\u0E40-\u0E45\u0E47-\u0E4E]+"
+_THAI_RUN_RE = re.compile(_THAI_RUN)
+# How much text either side of a space the dictionary looks at.
+_WRAP_WINDOW = 20
+
+
+def strip_markup(raw: str) -> str:
+    """Remove HTML tags and entities and markdown emphasis; block tags become new lines."""
+    text = _COMMENT.sub(" ", raw)
+    text = _BLOCK_TAG.sub("\n", text)
+    text = _ANY_TAG.sub(" ", text)
+    text = html.unescape(text)
+    # Escaped tags (&lt;p&gt;) only become tags after unescaping.
+    text = _BLOCK_TAG.sub("\n", text)
+    text = _ANY_TAG.sub(" ", text)
+    text = _MARKDOWN_HEADING.sub("", text)
+    return _MARKDOWN_EMPHASIS.sub("", text)
+
+
+def _is_thai_word_char(ch: str) -> bool:
+    return bool(_THAI_WORD_CHAR.fullmatch(ch))
+
+
+def _space_breaks_word(left: str, right: str) -> bool:
+    """True when a space between two Thai runs splits one word (a line-wrap artefact)."""
+    if not left or not right or not _is_thai_word_char(left[-1]) or not _is_thai_word_char(right[0]):
+        return False
+    if right[0] in _THAI_DEPENDENT or left[-1] in _THAI_LEADING_VOWELS:
+        return True
+    left_run = re.search(_THAI_RUN + r"$", left[-_WRAP_WINDOW:])
+    right_run = re.match(_THAI_RUN, right[:_WRAP_WINDOW])
+    if not left_run or not right_run or right[right_run.end():].startswith("."):
+        # "ปีงบประมาณ พ.ศ.": an abbreviation is its own word.
+        return False
+    joined = left_run.group(0) + right_run.group(0)
+    boundary = len(left_run.group(0))
+    for phrase in _wrap_compounds():
+        start = joined.find(phrase)
+        while start != -1:
+            if start < boundary < start + len(phrase):
+                return True
+            start = joined.find(phrase, start + 1)
+    position = 0
+    for token in word_tokenize(joined, engine="newmm", keep_whitespace=False):
+        if position < boundary < position + len(token):
+            # Only a dictionary word proves the space split a word (the
+            # tokenizer also glues unknown fragments), and only when a half
+            # is no word by itself: "บางคา มี" must not become "บางคามี".
+            head, tail = token[: boundary - position], token[boundary - position :]
+            words = _dictionary()
+            return token in words and (head not in words or tail not in words)
+        position += len(token)
+        if position >= boundary:
+            return False
+    return False
+
+
+@lru_cache(maxsize=1)
+def _wrap_compounds() -> tuple[str, ...]:
+    units = (squash(name) for canonical, aliases in vocab.UNITS.items() for name in (canonical, *aliases))
+    phrases = {*vocab.WRAP_COMPOUNDS, *(name for name in units if _THAI_RUN_RE.fullmatch(name))}
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    return frozenset(thai_words())
+
+
+def fix_wrap_spaces(line: str) -> str:
+    """Join Thai words that a PDF line wrap split with a space ("ทุกส่วน ราชการ")."""
+    pieces = line.split(" ")
+    if len(pieces) < 2:
+        return line
+    out = pieces[0]
+    for piece in pieces[1:]:
+        if not piece:
+            continue
+        if out and _space_breaks_word(out, piece):
+            out += piece
+        else:
+            out = f"{out} {piece}" if out else piece
+    return out
+
+
+def _split_list_items(line: str) -> list[str]:
+    """Put each numbered or dash item of an inline list on its own line."""
+    cuts: list[int] = []
+    expected: int | None = None
+    for match in _LIST_MARKER.finditer(line):
+        number = int(to_arabic_digits(match.group(1)))
+        if expected is None:
+            if match.start() == 0 or number == 1:
+                expected = number + 1
+                if match.start() > 0:
+                    cuts.append(match.start())
+            continue
+        if number == expected:
+            cuts.append(match.start())
+            expected += 1
+    pieces = [line[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(line)])]
+    items: list[str] = []
+    for piece in pieces:
+        if _LEADING_DASH.match(piece):
+            parts = _DASH_ITEM.split(_LEADING_DASH.sub("", piece, count=1))
+            items.extend(f"- {part.strip()}" for part in parts if part.strip())
+        else:
+            items.append(piece)
+    return [item for item in items if item]
+
+
+def clean_text(raw: str | None, *, multiline: bool = False) -> str:
+    """Return a cell's text without markup, with spacing and wrap spaces fixed.
+
+    With ``multiline`` list items (``๑. … ๒. …``, ``- … - …``, ``<li>``) are put
+    on their own lines; otherwise everything is joined into one line.
+    """
+    if not raw:
+        return ""
+    lines: list[str] = []
+    for line in strip_markup(raw).split("\n"):
+        line = normalize_text(_HORIZONTAL_SPACE.sub(" ", line))
+        if not line:
+            continue
+        line = fix_wrap_spaces(line)
+        lines.extend(_split_list_items(line) if multiline else [line])
+    return ("\n" if multiline else " ").join(lines)
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace, for matching words that wrap."""
+    return re.sub(r"\s+", "", text)
+
+
+# --- headers ------------------------------------------------------------------
+
+_MEASURE_BODY_FIELDS = frozenset(
+    {
+        vocab.FIELD_STEPS,
+        vocab.FIELD_RESPONSIBLE,
+        vocab.FIELD_PERIOD,
+        vocab.FIELD_PERIOD_START,
+        vocab.FIELD_PERIOD_END,
+        vocab.FIELD_RESULT,
+        vocab.FIELD_OUTCOME,
+    }
+)
+# A fuzzy header match must be at least this similar (0–100).
+HEADER_FUZZY_CUTOFF = 88.0
+
+
+def header_field(cell: str) -> str | None:
+    """Return the field a header cell names (see `ita.vocab.plan.HEADER_RULES`), or None."""
+    text = squash(clean_text(cell)).strip(":：*").lower()
+    if not text or len(text) > vocab.MAX_HEADER_LENGTH:
+        return None
+    if text in vocab.NUMBER_HEADERS_EXACT:
+        return vocab.FIELD_NUMBER
+    for field_name, starts, contains in vocab.HEADER_RULES:
+        if any(text.startswith(word) for word in starts) or any(word in text for word in contains):
+            return field_name
+    best_score, best_field = 0.0, None
+    for field_name, _, contains in vocab.HEADER_RULES:
+        for word in contains:
+            if len(word) < 6 or len(text) < len(word) - 1:
+                continue
+            score = fuzz.partial_ratio(word, text)
+            if score > best_score:
+                best_score, best_field = score, field_name
+    return best_field if best_score >= HEADER_FUZZY_CUTOFF else None
+
+
+@dataclass
+class HeaderMatch:
+    """What a table row means as a header: its columns and whether it opens a measure table."""
+
+    columns: dict[int, str]
+    is_measure_table: bool
+
+
+def match_header(cells: list[str]) -> HeaderMatch | None:
+    """Return the header meaning of a row, or None when the row holds data."""
+    texts = [clean_text(cell) for cell in cells]
+    filled = [i for i, text in enumerate(texts) if text]
+    if len(filled) < 2:
+        return None
+    if any(len(squash(texts[i])) > vocab.MAX_HEADER_LENGTH for i in filled):
+        return None
+    if _LIST_MARKER.match(texts[filled[0]]) or _leading_number(texts[filled[0]])[0]:
+        return None
+    columns: dict[int, str] = {}
+    for i in filled:
+        field_name = header_field(texts[i])
+        if field_name:
+            columns[i] = field_name
+    if len(columns) < max(2, (len(filled) + 1) // 2):
+        return None
+    fields = list(columns.values())
+    is_measure = vocab.FIELD_TITLE in fields and any(f in _MEASURE_BODY_FIELDS for f in fields)
+    if is_measure:
+        columns = _dedupe_columns(columns)
+    return HeaderMatch(columns, is_measure)
+
+
+def _dedupe_columns(columns: dict[int, str]) -> dict[int, str]:
+    """Keep one title column; a second one holds activities, i.e. steps."""
+    seen_title = False
+    has_steps = vocab.FIELD_STEPS in columns.values()
+    result: dict[int, str] = {}
+    for index in sorted(columns):
+        field_name = columns[index]
+        if field_name == vocab.FIELD_TITLE:
+            if seen_title:
+                field_name = vocab.FIELD_STEPS if not has_steps else vocab.FIELD_IGNORED
+                has_steps = True
+            seen_title = True
+        result[index] = field_name
+    return result
+
+
+# --- numbers, headings, codes ---------------------------------------------------
+
+_LEADING_NUMBER = re.compile(r"^\(?([0-9]{1,3}(?:\.[0-9]{1,3})*)\s*[.)]?(?=\s|[^\s0-9.])\s*")
+_NUMERIC_CELL = re.compile(r"^[-+]?\s?[0-9]+(?:[.,][0-9]+)*\s?%?$")
+_DOTTED_HEADING = re.compile(r"^([0-9๐-๙]{1,2}(?:\.[0-9๐-๙]{1,2})+)\.?\s+(\S.*)$")
+_SECTION_WORDS = "|".join(re.escape(w) for w in vocab.SECTION_WORDS)
+_INDICATOR_SECTION_WORDS = "|".join(re.escape(w) for w in vocab.INDICATOR_SECTION_WORDS)
+_WORD_HEADING = re.compile(rf"^({_SECTION_WORDS}|{_INDICATOR_SECTION_WORDS})\s*([0-9๐-๙]{{1,2}})(?![0-9๐-๙])")
+_INDICATOR_IN_TEXT = re.compile(
+    r"(?:" + "|".join(re.escape(w) for w in vocab.INDICATOR_NUMBER_WORDS) + r")\s*([0-9]{1,2})(?![0-9.])"
+)
+# Headings are short; a longer line is prose that happens to start with a number.
+MAX_HEADING_LENGTH = 160
+# A line of prose this long ends the current table.
+LONG_PARAGRAPH = 60
+
+
+def _leading_number(text: str) -> tuple[str, str]:
+    """Split "๑. การเสริมสร้าง…" into ("1", "การเสริมสร้าง…"); ("", text) when unnumbered."""
+    arabic = to_arabic_digits(text)
+    match = _LEADING_NUMBER.match(arabic)
+    if not match:
+        return "", text
+    rest = text[match.end():].strip()
+    if not rest and not match.group(0).rstrip().endswith((".", ")")):
+        return "", text
+    return normalize_measure_number(match.group(1)) or match.group(1), rest
+
+
+@dataclass
+class Heading:
+    """A numbered heading above the measures."""
+
+    level: int
+    text: str
+    key: str
+    indicator: int | None = None
+
+
+def parse_heading(text: str) -> Heading | None:
+    """Return the heading a line is (ส่วนที่ ๑ …, ๑.๑ …, ตัวชี้วัดที่ ๙ …), or None."""
+    if not text or len(text) > MAX_HEADING_LENGTH:
+        return None
+    word = _WORD_HEADING.match(text)
+    if word:
+        number = int(to_arabic_digits(word.group(2)))
+        indicator = number if word.group(1) in vocab.INDICATOR_SECTION_WORDS and 1 <= number <= 10 else None
+        return Heading(1, text, f"{word.group(1)}{number}", indicator)
+    dotted = _DOTTED_HEADING.match(text)
+    if dotted:
+        number = normalize_measure_number(dotted.group(1)) or to_arabic_digits(dotted.group(1))
+        return Heading(number.count(".") + 1, text, number)
+    return None
+
+
+def _indicators_in(text: str) -> list[int]:
+    arabic = to_arabic_digits(text)
+    return [int(n) for n in _INDICATOR_IN_TEXT.findall(arabic) if 1 <= int(n) <= 10]
+
+
+def _codes_in(text: str) -> list[str]:
+    codes: list[str] = []
+    rest = text
+    while rest:
+        found = find_question_code(rest)
+        if not found:
+            break
+        code, _, end = found
+        codes.append(code)
+        rest = rest[max(end, 1):]
+    return codes
+
+
+_LIST_SPLIT = re.compile(r"[,，;、/\n]|\s+และ\s*|\s+")
+
+
+def _indicator_cell(text: str) -> list[int]:
+    """Indicator numbers a ตัวชี้วัด cell names: "9", "9, 10", "ตัวชี้วัดที่ 9 การเปิดเผยข้อมูล"."""
+    found = _indicators_in(text)
+    if found:
+        return found
+    whole = match_indicator(text)
+    if whole and not re.search(r"[0-9๐-๙].*[,/ ].*[0-9๐-๙]", text):
+        return [whole]
+    numbers = []
+    for part in re.split(r"[,，;、/\n]|\s+และ\s*", text):
+        number = match_indicator(part)
+        if number:
+            numbers.append(number)
+    return numbers
+
+
+def _question_cell(text: str) -> list[str]:
+    codes = []
+    for part in _LIST_SPLIT.split(text):
+        code = normalize_question_code(part) if part else None
+        if code:
+            codes.append(code)
+    return codes or _codes_in(text)
+
+
+def _cadence_in(text: str) -> str | None:
+    squashed = squash(to_arabic_digits(text)).lower()
+    for cadence, words in vocab.CADENCE_WORDS:
+        if any(word in squashed for word in words):
+            return cadence
+    return None
+
+
+def _unique(items: Iterable) -> list:
+    seen: list = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+# --- building measures ------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """A measure being assembled from one row and its continuation rows."""
+
+    line: int
+    section: list[Heading]
+    number: str
+    title: str
+    cells: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, field_name: str, text: str) -> None:
+        if text:
+            self.cells.setdefault(field_name, []).append(text)
+
+    def text(self, field_name: str, sep: str = "\n") -> str:
+        return sep.join(self.cells.get(field_name, []))
+
+
+_MULTILINE_FIELDS = frozenset({vocab.FIELD_STEPS, vocab.FIELD_RESULT, vocab.FIELD_OUTCOME})
+
+
+class PlanBuilder:
+    """Turns a document's lines (prose and table rows) into a `PlanDocument`."""
+
+    def __init__(
+        self,
+        *,
+        fiscal_year_be: int | None = None,
+        org_name: str | None = None,
+        source_format: str = "text",
+        one_row_per_measure: bool = False,
+    ) -> None:
+        self.fiscal_year_be = fiscal_year_be
+        # Spreadsheets have no page breaks: a row only continues the one above
+        # when it has no title and no number.
+        self.one_row_per_measure = one_row_per_measure
+        self.org_name = org_name
+        self.source_format = source_format
+        self.warnings: list[ImportWarning] = []
+        self.columns: dict[int, str] | None = None
+        self.seen_measure_header = False
+        self.sections: list[Heading] = []
+        self.drafts: list[_Draft] = []
+        self.last: _Draft | None = None
+        # Prose before the first table, in blank-line separated groups.
+        self.prologue: list[list[str]] = [[]]
+        self.all_text: list[str] = []
+
+    def warn(self, line: int | None, message: str) -> None:
+        self.warnings.append(ImportWarning(line, message))
+
+    # -- feeding ----------------------------------------------------------------
+
+    def blank(self) -> None:
+        if not self.seen_measure_header and self.prologue[-1]:
+            self.prologue.append([])
+
+    def prose(self, line: int, raw: str) -> None:
+        text = clean_text(raw)
+        if not text:
+            self.blank()
+            return
+        self.all_text.append(text)
+        heading = parse_heading(text)
+        if heading:
+            self.open_section(heading)
+            return
+        if not self.seen_measure_header:
+            self.prologue[-1].append(text)
+        if len(text) > LONG_PARAGRAPH:
+            self.columns = None
+            self.last = None
+
+    def open_section(self, heading: Heading) -> None:
+        while self.sections and self.sections[-1].level >= heading.level:
+            self.sections.pop()
+        self.sections.append(heading)
+        self.last = None
+
+    def row(self, line: int, cells: list[str]) -> None:
+        """Take one table row: a header, a measure, a continuation or a row to skip."""
+        texts = [cell.strip() for cell in cells]
+        filled = [i for i, text in enumerate(texts) if clean_text(text)]
+        if not filled:
+            return
+        self.all_text.append(" ".join(clean_text(texts[i]) for i in filled))
+        header = match_header(texts)
+        if header is not None:
+            if header.is_measure_table:
+                self.columns = header.columns
+                self.seen_measure_header = True
+            else:
+                self.columns = None
+                self.last = None
+            return
+        if filled == [0]:
+            heading = parse_heading(clean_text(texts[0]))
+            if heading:
+                self.open_section(heading)
+                return
+            if self.columns is None:
+                self.prose(line, texts[0])
+                return
+        if self.columns is None:
+            return
+        if self._looks_like_scores(texts):
+            self.columns = None
+            self.last = None
+            return
+        self._measure_row(line, texts)
+
+    def _looks_like_scores(self, texts: list[str]) -> bool:
+        columns = self.columns or {}
+        numeric = 0
+        for i, text in enumerate(texts):
+            if columns.get(i) in (vocab.FIELD_NUMBER, vocab.FIELD_IGNORED):
+                continue
+            if _NUMERIC_CELL.match(to_arabic_digits(clean_text(text))):
+                numeric += 1
+        return numeric >= 2
+
+    def _measure_row(self, line: int, texts: list[str]) -> None:
+        columns = self.columns or {}
+        values: dict[str, list[str]] = {}
+        for index, field_name in sorted(columns.items()):
+            raw = texts[index] if index < len(texts) else ""
+            cleaned = clean_text(raw, multiline=field_name in _MULTILINE_FIELDS)
+            if cleaned:
+                values.setdefault(field_name, []).append(cleaned)
+        extra = [clean_text(t) for i, t in enumerate(texts) if i not in columns and clean_text(t)]
+        if extra and len(texts) > len(columns):
+            self.warn(line, f"Row has more cells than the header; ignored: {' | '.join(extra)[:120]!r}")
+
+        title_raw = " ".join(values.pop(vocab.FIELD_TITLE, []))
+        number_cell = " ".join(values.pop(vocab.FIELD_NUMBER, []))
+        first_empty = not clean_text(texts[0])
+        title_column = min((i for i, f in columns.items() if f == vocab.FIELD_TITLE), default=0)
+
+        if first_empty and self.last is not None and self._continues(title_raw, number_cell, title_column):
+            self._continue(self.last, title_raw, values)
+            return
+
+        number, title = "", title_raw
+        if number_cell:
+            number = normalize_measure_number(number_cell) or clean_text(number_cell)
+            leading, rest = _leading_number(title_raw)
+            if leading and leading == number:
+                title = rest
+        else:
+            number, title = _leading_number(title_raw)
+        section = self._section_for(values.pop(vocab.FIELD_SECTION, []))
+        draft = _Draft(line=line, section=section, number=number, title=title)
+        for field_name, texts_ in values.items():
+            for text in texts_:
+                draft.add(field_name, text)
+        if not title:
+            self.warn(line, "Row has no measure title" + (f" (number {number})" if number else ""))
+        self.drafts.append(draft)
+        self.last = draft
+
+    def _continues(self, title: str, number_cell: str, title_column: int) -> bool:
+        if self.one_row_per_measure:
+            return not title and not number_cell
+        if title_column == 0 or not title:
+            return True
+        # A title cell filled under an empty number cell is a title broken by a
+        # page, unless the document does not number its measures at all.
+        leading, _ = _leading_number(title)
+        return bool(self.last and self.last.number and not leading)
+
+    def _continue(self, draft: _Draft, title: str, values: dict[str, list[str]]) -> None:
+        if title:
+            draft.title = f"{draft.title} {title}".strip() if draft.title else title
+        for field_name, texts in values.items():
+            if field_name == vocab.FIELD_SECTION:
+                continue
+            for text in texts:
+                draft.add(field_name, text)
+
+    def _section_for(self, section_cells: list[str]) -> list[Heading]:
+        """The section path for a new measure: a section column wins over headings."""
+        if not section_cells:
+            return list(self.sections)
+        path: list[Heading] = []
+        for part in re.split(r"\s*(?:>|»|\n)\s*", "\n".join(section_cells)):
+            part = part.strip()
+            if not part:
+                continue
+            heading = parse_heading(part) or Heading(len(path) + 1, part, squash(part))
+            path.append(heading)
+        return path
+
+    # -- finishing --------------------------------------------------------------
+
+    def finish(self) -> PlanDocument:
+        """Resolve names, years, periods and keys; raise PlanImportError when nothing usable."""
+        if not self.seen_measure_header:
+            raise PlanImportError(
+                "No measure table found: expected a header row with a มาตรการ/แนวทาง column "
+                "and ผู้รับผิดชอบ, ระยะเวลาดำเนินการ or ขั้นตอน columns."
+            )
+        if not self.drafts:
+            raise PlanImportError("The measure table has a header but no measure rows.")
+
+        title = self._document_title()
+        org_name, variants = self._org_name()
+        district, province = self._place(variants, org_name)
+        year = self._fiscal_year(title)
+
+        measures = [self._measure(draft, year) for draft in self.drafts]
+        self._assign_keys(measures)
+        units = _unique(
+            unit
+            for measure in measures
+            for unit in measure.responsible_units
+            if unit != EVERYONE and not unit.startswith(PERSON_PREFIX)
+        )
+        return PlanDocument(
+            org_name=org_name,
+            fiscal_year_be=year,
+            title=title,
+            district=district,
+            province=province,
+            measures=measures,
+            units=units,
+            warnings=self.warnings,
+            source_format=self.source_format,
+        )
+
+    def _document_title(self) -> str | None:
+        for group in self.prologue:
+            if group:
+                text = " ".join(group)
+                return text if len(text) <= 300 else None
+        return None
+
+    def _prologue_text(self) -> str:
+        return "\n".join(" ".join(group) for group in self.prologue if group)
+
+    def _org_name(self) -> tuple[str | None, list[str]]:
+        if self.org_name:
+            return normalize_text(self.org_name), []
+        found = _org_mentions(self._prologue_text()) or []
+        mentions = _org_mentions("\n".join(self.all_text))
+        if not mentions:
+            return None, []
+        kind = (found or mentions)[0][0]
+        names = _reduce_run_on_names([name for k, name in mentions if k == kind])
+        counts = Counter(names)
+        first_seen = {name: i for i, name in reversed(list(enumerate(names)))}
+        if found:
+            anchor = _reduce_run_on_names([found[0][1]], known=names)[0]
+        else:
+            anchor = names[0]
+        family = [n for n in counts if n == anchor or fuzz.ratio(n, anchor) >= 60]
+        best = max(family, key=lambda n: (counts[n], -first_seen[n]))
+        if len(family) > 1:
+            spelt = ", ".join(f"{n!r} ×{counts[n]}" for n in sorted(family, key=lambda n: -counts[n]))
+            self.warn(
+                None,
+                f"The organisation's name is spelt {len(family)} ways ({spelt}); "
+                f"using the most frequent, {kind + best!r}. Pass org_name to override.",
+            )
+        return f"{kind}{best}", family
+
+    def _place(self, variants: list[str], org_name: str | None) -> tuple[str | None, str | None]:
+        text = self._prologue_text()
+        district = _first_name_after(vocab.DISTRICT_WORDS, text)
+        province = _first_name_after(vocab.PROVINCE_WORDS, text)
+        if district and variants and org_name:
+            chosen = next((v for v in variants if org_name.endswith(v)), None)
+            if chosen and district != chosen and district in variants:
+                self.warn(
+                    None,
+                    f"District {district!r} is spelt like a variant of the organisation's name; "
+                    f"using {chosen!r}.",
+                )
+                district = chosen
+        return district, province
+
+    def _fiscal_year(self, title: str | None) -> int | None:
+        if self.fiscal_year_be:
+            return expand_be_year(self.fiscal_year_be)
+        for text in (title or "", self._prologue_text()):
+            year = _year_in(text)
+            if year:
+                return year
+        ends = []
+        for draft in self.drafts:
+            period = parse_period(draft.text(vocab.FIELD_PERIOD, " ") or None, None)
+            if period is not None and not period.assumed:
+                ends.append(fiscal_year(period.end))
+        if ends:
+            year = Counter(ends).most_common(1)[0][0]
+            self.warn(None, f"No fiscal year in the title; guessed {year} from the measures' periods.")
+            return year
+        self.warn(None, "No fiscal year found; periods without a year could not be read.")
+        return None
+
+    def _measure(self, draft: _Draft, year: int | None) -> PlanMeasure:
+        line = draft.line
+        title = draft.title
+        responsible_text = draft.text(vocab.FIELD_RESPONSIBLE)
+        units = split_responsible(responsible_text)
+        if not responsible_text:
+            self.warn(line, f"Measure {title[:40]!r} has no responsible unit.")
+        for unit in units:
+            if unit != EVERYONE and not unit.startswith(PERSON_PREFIX) and known_unit(unit) is None:
+                self.warn(line, f"Unknown responsible unit {unit!r}; check the spelling or add the unit.")
+
+        period_text = self._period_text(draft)
+        start, end, assumed = self._period(line, period_text, year)
+        cadence = self._cadence(line, draft, period_text)
+
+        indicators: list[int] = []
+        codes: list[str] = []
+        for heading in draft.section:
+            if heading.indicator:
+                indicators.append(heading.indicator)
+        for text in draft.cells.get(vocab.FIELD_INDICATOR, []):
+            indicators += _indicator_cell(text)
+            codes += _codes_in(text)
+        for text in draft.cells.get(vocab.FIELD_QUESTION, []):
+            codes += _question_cell(text)
+            indicators += _indicators_in(text)
+        for text in (title, draft.text(vocab.FIELD_STEPS)):
+            indicators += _indicators_in(text)
+            codes += _codes_in(text)
+
+        return PlanMeasure(
+            key="",
+            section_path=[heading.text for heading in draft.section],
+            number=draft.number,
+            title=title,
+            steps=draft.text(vocab.FIELD_STEPS),
+            responsible_text=responsible_text,
+            responsible_units=units,
+            period_text=period_text,
+            period_start=start,
+            period_end=end,
+            period_assumed=assumed,
+            cadence=cadence,
+            result_text=draft.text(vocab.FIELD_RESULT),
+            outcome_text=draft.text(vocab.FIELD_OUTCOME),
+            indicator_numbers=sorted(set(indicators)),
+            question_codes=_unique(codes),
+            source_line=line,
+        )
+
+    @staticmethod
+    def _period_text(draft: _Draft) -> str:
+        text = draft.text(vocab.FIELD_PERIOD, " ")
+        start = draft.text(vocab.FIELD_PERIOD_START, " ")
+        end = draft.text(vocab.FIELD_PERIOD_END, " ")
+        if start or end:
+            span = " - ".join(part for part in (start, end) if part)
+            text = f"{text} {span}".strip() if text else span
+        return text
+
+    def _period(self, line: int, text: str, year: int | None) -> tuple[date | None, date | None, bool]:
+        period = parse_period(text or None, year)
+        if period is None:
+            if text:
+                self.warn(line, f"Could not read the period {text!r} and no fiscal year is known.")
+            else:
+                self.warn(line, "No period given and no fiscal year is known.")
+            return None, None, False
+        if period.assumed:
+            if text:
+                self.warn(line, f"Could not read the period {text!r}; assuming the whole fiscal year {year}.")
+            else:
+                self.warn(line, f"No period given; assuming the whole fiscal year {year}.")
+        elif period.note:
+            self.warn(line, f"Period {text!r} read as {period.start:%Y-%m} to {period.end:%Y-%m}: {period.note}")
+        return period.start, period.end, period.assumed
+
+    def _cadence(self, line: int, draft: _Draft, period_text: str) -> str:
+        stated = draft.text(vocab.FIELD_CADENCE, " ")
+        if stated:
+            cadence = _cadence_in(stated)
+            if cadence:
+                return cadence
+            self.warn(line, f"Unknown reporting frequency {stated!r}; using monthly.")
+            return vocab.CADENCE_MONTHLY
+        for text in (period_text, draft.title, draft.text(vocab.FIELD_STEPS, " ")):
+            cadence = _cadence_in(text)
+            if cadence:
+                return cadence
+        return vocab.CADENCE_MONTHLY
+
+    def _assign_keys(self, measures: list[PlanMeasure]) -> None:
+        used: Counter[str] = Counter()
+        first_line: dict[str, int] = {}
+        for draft, measure in zip(self.drafts, measures):
+            base = "/".join([*(heading.key for heading in draft.section), measure.number or "row"])
+            used[base] += 1
+            if used[base] == 1:
+                measure.key = base
+                first_line[base] = measure.source_line
+                continue
+            measure.key = f"{base}#{used[base]}"
+            if measure.number:
+                self.warn(
+                    measure.source_line,
+                    f"Measure number {measure.number} is used again (first on line {first_line[base]}); "
+                    f"keyed as {measure.key!r}.",
+                )
+
+
+# --- organisation, place and year -------------------------------------------------
+
+_ORG_KIND = "|".join(re.escape(kind) for kind, _ in vocab.ORG_KINDS)
+_ORG_MENTION = re.compile(rf"({_ORG_KIND})\s?({_THAI_RUN})")
+_ORG_FULL = dict(vocab.ORG_KINDS)
+_NOT_A_NAME = re.compile(
+    r"^(?:ใน|และ|ที่|ของ|เพื่อ|ให้|ได้|จึง|มี|ซึ่ง|โดย|ประจำ|ตาม|เป็น|นี้|ดัง|ทุก|แห่ง|อำเภอ|จังหวัด)"
+)
+# An organisation's own name is rarely longer than this many characters.
+MAX_ORG_NAME = 30
+
+
+def _org_mentions(text: str) -> list[tuple[str, str]]:
+    """(full kind, name) for every organisation named in text, in order."""
+    mentions = []
+    for match in _ORG_MENTION.finditer(text):
+        name = match.group(2)
+        for stop in (*vocab.DISTRICT_WORDS, *vocab.PROVINCE_WORDS):
+            cut = name.find(stop)
+            if cut > 0:
+                name = name[:cut]
+        if len(name) < 2 or _NOT_A_NAME.match(name):
+            continue
+        mentions.append((_ORG_FULL[match.group(1)], name))
+    return mentions
+
+
+def _reduce_run_on_names(names: list[str], known: list[str] | None = None) -> list[str]:
+    """Cut names that ran into the next words ("บางคามาใช้ใน…" → "บางคา")."""
+    pool = sorted(set(known or names) | set(names), key=len)
+    reduced = []
+    for name in names:
+        shortest = name
+        for other in pool:
+            if other == name or len(other) >= len(name) or not name.startswith(other):
+                continue
+            rest = name[len(other):]
+            if len(rest) >= 2 and rest[0] not in _THAI_DEPENDENT:
+                shortest = other
+                break
+        if len(shortest) > MAX_ORG_NAME and len(pool) > 1:
+            continue
+        reduced.append(shortest)
+    return reduced or names
+
+
+def _first_name_after(words: tuple[str, ...], text: str) -> str | None:
+    pattern = re.compile("(?:" + "|".join(re.escape(w) for w in words) + rf")\s?({_THAI_RUN})")
+    for match in pattern.finditer(text):
+        name = match.group(1)
+        for stop in (*vocab.DISTRICT_WORDS, *vocab.PROVINCE_WORDS):
+            cut = name.find(stop)
+            if cut > 0:
+                name = name[:cut]
+        if len(name) >= 2 and not _NOT_A_NAME.match(name):
+            return name
+    return None
+
+
+_YEAR_WORDS = "|".join(re.escape(w) for w in vocab.FISCAL_YEAR_WORDS)
+_FISCAL_YEAR_IN_TEXT = re.compile(rf"(?:{_YEAR_WORDS})\s?(?:พ\.\s?ศ\.?)?\s?([0-9]{{4}}|[0-9]{{2}})(?![0-9])")
+_BE_YEAR = re.compile(r"พ\.\s?ศ\.?\s?([0-9]{4})(?![0-9])")
+
+
+def _year_in(text: str) -> int | None:
+    arabic = to_arabic_digits(text)
+    for pattern in (_FISCAL_YEAR_IN_TEXT, _BE_YEAR):
+        for match in pattern.finditer(arabic):
+            year = expand_be_year(int(match.group(1)))
+            if 2400 <= year < 2700:
+                return year
+    return None
+
+
+# --- entry point -----------------------------------------------------------------
+
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def split_cells(line: str) -> list[str] | None:
+    """Return a table row's cells (TAB-separated or markdown pipes), or None for prose."""
+    if "\t" in line:
+        return line.split("\t")
+    if _PIPE_ROW.match(line) and line.count("|") >= 3:
+        return [cell.strip() for cell in line.strip().strip("|").split("|")]
+    return None
+
+
+def parse_plan_text(
+    text: str,
+    *,
+    fiscal_year_be: int | None = None,
+    org_name: str | None = None,
+    source_format: str = "text",
+) -> PlanDocument:
+    """Read a plan or results report from exported text; raise PlanImportError if unusable."""
+    if not isinstance(text, str) or not text.strip():
+        raise PlanImportError("The document is empty.")
+    builder = PlanBuilder(fiscal_year_be=fiscal_year_be, org_name=org_name, source_format=source_format)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _PIPE_SEPARATOR.match(line) and "-" in line:
+            continue
+        cells = split_cells(line)
+        if cells is None:
+            builder.prose(number, line)
+        else:
+            builder.row(number, cells)
+    return builder.finish()
