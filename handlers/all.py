@@ -1,2 +1,2 @@
 """Import every handler module so its commands register themselves."""
-from handlers import groups, help, registration, scores  # noqa: F401
+from handlers import groups, help, registration, reporting, scores  # noqa: F401

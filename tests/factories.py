@@ -19,11 +19,20 @@ class World:
     measures: dict[str, Measure] = field(default_factory=dict)
 
 
-def make_world(session: Session, *, name: str = "องค์การบริหารส่วนตำบลทดสอบ", year: int = 2569,
+def this_fiscal_year() -> int:
+    from zoneinfo import ZoneInfo
+
+    from ita.thai import fiscal_year
+
+    return fiscal_year(utcnow().astimezone(ZoneInfo("Asia/Bangkok")).date())
+
+
+def make_world(session: Session, *, name: str = "องค์การบริหารส่วนตำบลทดสอบ", year: int | None = None,
                officers: list[tuple[str, str, str]] | None = None,
                measures: list[tuple[str, str, str]] | None = None,
                link: bool = True) -> World:
     """Create an organisation; officers are (name, unit, role); measures (ref, title, units)."""
+    year = year or this_fiscal_year()
     org = Organisation(name=name, district="เมือง", province="ทดสอบ")
     session.add(org)
     session.flush()
