@@ -1,0 +1,1057 @@
+"""Read ITA scores out of documents: score tables, score sentences and the score template.
+
+Results reports carry scores in several shapes, all handled here:
+
+- comparison tables, one indicator per row and one column per year, often
+  with a second header row and a signed change column (ผลต่าง) that is
+  cross-checked against the two years;
+- per-question tables (o1, ข้อ O12 …), overall rows (คะแนนรวม, คะแนนเฉลี่ย)
+  and level rows (ระดับ);
+- tables with one row per year and one column per tool or indicator;
+- sentences such as "ตัวชี้วัดการใช้งบประมาณ … ปี ๒๕๖๗ ได้ ๘๙.๐๗ คะแนน" or
+  "คะแนนด้าน EIT ปี ๒๕๖๖ = ๙๒.๕๑ คะแนน", filed under the indicator, tool or
+  question named before them in the same cell (the overall score when none);
+- the project's own XLSX/CSV template (`write_score_template`).
+
+Table values win over sentence values; conflicting values and failed
+cross-checks become warnings with line numbers, never exceptions. The only
+exception that leaves this module is ScoreImportError.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ita.scores import (
+    INDICATORS,
+    TOLERANCE,
+    TOOL_INDICATORS,
+    TOOLS,
+    YearScores,
+    find_question_code,
+    match_indicator,
+    match_tool,
+    normalize_level,
+    normalize_question_code,
+    tool_scores,
+)
+from ita.thai import expand_be_year, normalize_text, to_arabic_digits
+from ita.vocab import scores as vocab
+from ita.vocab import time as time_vocab
+
+# Plausible assessment years; anything else is a number that looks like a year.
+MIN_YEAR = 2550
+MAX_YEAR = 2600
+# Header cells longer than this are prose, so the row is not a score header.
+MAX_HEADER_CELL = 60
+
+
+class ScoreImportError(Exception):
+    """Scores could not be read at all; the message is one line of plain English."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).split()))
+
+
+@dataclass(frozen=True)
+class ScoreWarning:
+    """Something read but doubtful, with the 1-based line (or sheet row) it came from."""
+
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line is not None else self.message
+
+
+@dataclass
+class ScoreDocument:
+    """Scores found in one document, by assessment year (B.E.)."""
+
+    org_name: str | None = None
+    years: dict[int, YearScores] = field(default_factory=dict)
+    warnings: list[ScoreWarning] = field(default_factory=list)
+
+    @property
+    def latest_year(self) -> int | None:
+        """The most recent year with any score, or None for an empty document."""
+        return max(self.years) if self.years else None
+
+
+# --- observations and how they are merged ---------------------------------
+
+
+@dataclass(frozen=True)
+class _Observation:
+    year: int
+    kind: str  # indicator, tool, question, eit_part, overall, level
+    key: str
+    value: float | str
+    line: int | None
+    from_table: bool
+    note: str = ""
+
+
+def _label(kind: str, key: str) -> str:
+    if kind == "indicator":
+        return f"indicator {key}"
+    if kind == "eit_part":
+        return f"EIT part {key}"
+    if kind in ("overall", "level"):
+        return f"the {kind}"
+    return f"{kind} {key}"
+
+
+def _source_key(kind: str, key: str) -> str:
+    return kind if kind in ("overall", "level") else f"{kind}:{key}"
+
+
+def _same(a: float | str, b: float | str) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= TOLERANCE
+    return a == b
+
+
+def _show(value: float | str) -> str:
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+class _Collector:
+    """Gathers observations and warnings, then builds the ScoreDocument."""
+
+    def __init__(self, source: str, unit: str = "line") -> None:
+        self.source = source
+        self.unit = unit
+        self.observations: list[_Observation] = []
+        self.warnings: list[ScoreWarning] = []
+
+    def warn(self, line: int | None, message: str) -> None:
+        warning = ScoreWarning(line, message)
+        if warning not in self.warnings:
+            self.warnings.append(warning)
+
+    def add(
+        self,
+        year: int,
+        kind: str,
+        key: str,
+        value: float | str,
+        line: int | None,
+        *,
+        from_table: bool,
+        note: str = "",
+    ) -> None:
+        self.observations.append(_Observation(year, kind, key, value, line, from_table, note))
+
+    def where(self, line: int | None, note: str = "") -> str:
+        place = f"{self.source} {self.unit} {line}" if line is not None else self.source
+        return f"{place} ({note})" if note else place
+
+    def build(self, org_name: str | None) -> ScoreDocument:
+        grouped: dict[tuple[int, str, str], list[_Observation]] = {}
+        for obs in self.observations:
+            grouped.setdefault((obs.year, obs.kind, obs.key), []).append(obs)
+        years: dict[int, YearScores] = {}
+        for (year, kind, key), group in sorted(grouped.items(), key=lambda item: _natural(item[0])):
+            # Tables are laid out on purpose; sentences restate and sometimes mislabel.
+            ordered = sorted(group, key=lambda o: (not o.from_table, o.line or 0))
+            kept = ordered[0]
+            seen = {_show(kept.value)}
+            for other in ordered[1:]:
+                if not _same(other.value, kept.value) and _show(other.value) not in seen:
+                    seen.add(_show(other.value))
+                    self.warn(
+                        other.line,
+                        f"{year} {_label(kind, key)} is {_show(other.value)} here but "
+                        f"{_show(kept.value)} on {self.unit} {kept.line}; kept {_show(kept.value)}",
+                    )
+            scores = years.setdefault(year, YearScores(year_be=year))
+            _store(scores, kind, key, kept.value)
+            scores.sources[_source_key(kind, key)] = self.where(kept.line, kept.note)
+        for year in sorted(years):
+            self._cross_check(years[year])
+        return ScoreDocument(org_name=org_name, years=dict(sorted(years.items())), warnings=self.warnings)
+
+    def _cross_check(self, scores: YearScores) -> None:
+        for tool, numbers in TOOL_INDICATORS.items():
+            if tool in scores.tools and all(n in scores.indicators for n in numbers):
+                computed = tool_scores({n: scores.indicators[n] for n in numbers})[tool]
+                if abs(computed - scores.tools[tool]) > TOLERANCE:
+                    self.warn(
+                        _line_of(scores.sources.get(f"tool:{tool}")),
+                        f"{scores.year_be} {tool} is given as {scores.tools[tool]:.2f} "
+                        f"but its indicators average {computed:.2f}",
+                    )
+        reason = scores.disagreement()
+        if reason:
+            self.warn(_line_of(scores.sources.get("overall") or scores.sources.get("level")), reason)
+
+
+def _natural(key: tuple[int, str, str]) -> tuple[object, ...]:
+    """Sort o2 before o12 and indicator 2 before 10."""
+    year, kind, name = key
+    parts = tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name) if part)
+    return (year, kind, parts)
+
+
+def _line_of(where: str | None) -> int | None:
+    match = re.search(r"(?:line|row) (\d+)", where or "")
+    return int(match.group(1)) if match else None
+
+
+def _store(scores: YearScores, kind: str, key: str, value: float | str) -> None:
+    if kind == "level":
+        scores.reported_level = str(value)
+        return
+    number = float(value)
+    if kind == "indicator":
+        scores.indicators[int(key)] = number
+    elif kind == "tool":
+        scores.tools[key] = number
+    elif kind == "question":
+        scores.questions[key] = number
+    elif kind == "eit_part":
+        scores.eit_parts[key] = number
+    elif kind == "overall":
+        scores.reported_overall = number
+
+
+# --- cells ----------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>|<[a-zA-Z/][^<]*$")
+_MARKDOWN = re.compile(r"\*\*|__|^\s*#+\s*")
+_MINUS = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "＋": "+"})
+
+
+def _clean(cell: str) -> str:
+    text = html.unescape(_TAG.sub(" ", cell))
+    text = _MARKDOWN.sub(" ", text)
+    text = normalize_text(to_arabic_digits(text))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _split_cells(line: str) -> list[str]:
+    stripped = line.strip()
+    # Markdown pipe tables from .md exports: "| ตัวชี้วัด | 2566 | 2567 |".
+    if stripped.startswith("|") and stripped.count("|") >= 3:
+        inner = stripped.strip("|")
+        return [_clean(cell) for cell in inner.split("|")]
+    return [_clean(cell) for cell in line.split("\t")]
+
+
+def _is_pipe_separator(line: str) -> bool:
+    return bool(re.fullmatch(r"\s*\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*", line))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _has_any(text: str, words: Iterable[str]) -> bool:
+    return any(word in text for word in words)
+
+
+_NUMBER_CELL = re.compile(
+    rf"^\(?\s*([+-]?)\s*(\d{{1,3}}(?:\.\d{{1,4}})?)\s*\)?\s*(?:{re.escape(vocab.SCORE_HEADER)}|%)?\s*(.*)$"
+)
+
+
+def _score_cell(cell: str) -> float | None:
+    """Return the score a cell holds, or None when the cell is not a score."""
+    text = cell.translate(_MINUS).strip()
+    match = _NUMBER_CELL.match(text)
+    if not match or match.group(1) == "-":
+        return None
+    rest = match.group(3).strip(" ()")
+    if rest and normalize_level(rest) is None:
+        return None
+    value = float(match.group(2))
+    return value if 0 <= value <= 100 else None
+
+
+def _change_cell(cell: str) -> float | None:
+    """Return the signed change a cell states ("-๒๓.๓๓", "๐", "ลดลง 2.86"), or None."""
+    text = cell.translate(_MINUS).strip()
+    if any(word in text for word in vocab.NO_CHANGE_WORDS):
+        return 0.0
+    direction = 0
+    if any(word in text for word in vocab.DECREASE_WORDS):
+        direction = -1
+    elif any(word in text for word in vocab.INCREASE_WORDS):
+        direction = 1
+    match = re.search(r"([+-]?)\s*(\d{1,3}(?:\.\d{1,4})?)", text)
+    if not match:
+        return None
+    leftover = text.replace(match.group(0), "")
+    for word in (*vocab.DECREASE_WORDS, *vocab.INCREASE_WORDS, vocab.SCORE_HEADER, "(", ")"):
+        leftover = leftover.replace(word, "")
+    if leftover.strip():
+        return None
+    value = float(match.group(2))
+    # Accountants write a drop as (2.86).
+    if match.group(1) == "-" or text.startswith("("):
+        return -value
+    if match.group(1) == "+":
+        return value
+    # An unsigned number with no word is an increase, as in seed 001 (๐.๕๕, ๖.๗๑ …).
+    return direction * value if direction else value
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first so prefixes do not win."""
+    return "(?:" + "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+_ERA = time_vocab.ERA_BE_PATTERN
+_YEAR_TOKEN = re.compile(
+    rf"{_alternation(vocab.YEAR_PREFIXES)}\s*(?:{_ERA}\s*)?(\d{{4}}|\d{{2}})(?!\d)"
+    rf"|{_ERA}\s*(\d{{4}}|\d{{2}})(?!\d)"
+    r"|(?<![\d.])(25\d\d)(?![\d.])"
+)
+_YEAR_CELL_NOISE = re.compile(_alternation((*vocab.YEAR_CELL_NOISE, "ITA")) + r"|[()\s:]", re.IGNORECASE)
+
+
+def _year_value(digits: str) -> int | None:
+    year = expand_be_year(int(digits)) if len(digits) == 2 else int(digits)
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+def _year_cell(cell: str) -> int | None:
+    """Return the year a header (or row label) cell names, when it names nothing else."""
+    matches = list(_YEAR_TOKEN.finditer(cell))
+    if len(matches) != 1:
+        return None
+    match = matches[0]
+    year = _year_value(next(g for g in match.groups() if g))
+    if year is None:
+        return None
+    rest = _YEAR_CELL_NOISE.sub("", cell[: match.start()] + cell[match.end() :])
+    return year if not rest else None
+
+
+def _years_in(text: str) -> list[int]:
+    years = []
+    for match in _YEAR_TOKEN.finditer(text):
+        year = _year_value(next(g for g in match.groups() if g))
+        if year is not None:
+            years.append(year)
+    return years
+
+
+def _is_change_header(cell: str) -> bool:
+    squashed = _squash(cell)
+    return bool(squashed) and any(word in squashed for word in vocab.CHANGE_HEADERS) and not _years_in(cell)
+
+
+def _is_score_header(cell: str) -> bool:
+    squashed = _squash(cell)
+    return squashed.startswith(vocab.SCORE_HEADERS)
+
+
+def _is_overall_label(text: str) -> bool:
+    squashed = re.sub(r"(?i)ita|[\s:()]", "", text)
+    return any(squashed.startswith(label) for label in vocab.OVERALL_LABELS)
+
+
+def _is_level_label(text: str) -> bool:
+    squashed = _squash(text)
+    return any(squashed.startswith(label) for label in vocab.LEVEL_LABELS)
+
+
+def _eit_part(text: str) -> str | None:
+    squashed = _squash(text)
+    match = re.search(rf"{vocab.EIT_PART_WORD}(\d)", squashed) or re.search(r"(?i)eit-?(\d)(?!\d)", squashed)
+    if match and ("EIT" in squashed.upper() or _has_any(squashed, vocab.EIT_WORDS)):
+        return match.group(1)
+    return None
+
+
+# --- score tables ---------------------------------------------------------
+
+
+@dataclass
+class _YearTable:
+    """A table with one row per indicator/question and one column per year."""
+
+    year_columns: dict[int, int]  # column index -> year
+    change_column: int | None
+    header_line: int
+    about_indicators: bool
+
+
+@dataclass
+class _KeyedTable:
+    """A table with one row per year and one column per tool, indicator or total."""
+
+    year_column: int
+    columns: dict[int, tuple[str, str]]  # column index -> (kind, key)
+    header_line: int
+
+
+def _column_key(cell: str) -> tuple[str, str] | None:
+    if not cell or len(cell) > MAX_HEADER_CELL:
+        return None
+    if _is_level_label(cell) and normalize_level(cell) is None:
+        return ("level", "")
+    part = _eit_part(cell)
+    if part:
+        return ("eit_part", part)
+    tool = match_tool(cell)
+    if tool:
+        return ("tool", tool)
+    if _is_overall_label(cell) and _squash(cell):
+        return ("overall", "")
+    if vocab.INDICATOR_WORD in cell or len(_squash(cell)) >= 6:
+        number = match_indicator(cell)
+        if number:
+            return ("indicator", str(number))
+    return None
+
+
+def _year_table_header(cells: Sequence[str], line_no: int) -> _YearTable | None:
+    """Recognise a header row with year columns, or one "คะแนน" column whose year comes later."""
+    if len(cells) < 2 or any(len(cell) > MAX_HEADER_CELL for cell in cells):
+        return None
+    year_columns = {i: y for i, cell in enumerate(cells) if (y := _year_cell(cell)) is not None}
+    change_column = next((i for i, cell in enumerate(cells) if _is_change_header(cell)), None)
+    if any(_score_cell(cell) is not None for i, cell in enumerate(cells) if i not in year_columns):
+        return None
+    label_text = " ".join(cell for i, cell in enumerate(cells) if i not in year_columns)
+    about_indicators = vocab.INDICATOR_WORD in label_text
+    if year_columns:
+        if len(set(year_columns.values())) != len(year_columns):
+            return None
+        return _YearTable(year_columns, change_column, line_no, about_indicators)
+    score_columns = [i for i, cell in enumerate(cells) if _is_score_header(cell)]
+    if len(score_columns) == 1 and _has_any(label_text, vocab.ROW_LABEL_HEADERS):
+        # Year 0 until the next header row, the text above or the caller says which.
+        return _YearTable({score_columns[0]: 0}, change_column, line_no, about_indicators)
+    return None
+
+
+def _keyed_table_header(cells: Sequence[str], line_no: int) -> _KeyedTable | None:
+    if len(cells) < 3 or any(len(cell) > MAX_HEADER_CELL for cell in cells):
+        return None
+    year_column = next(
+        (i for i, cell in enumerate(cells) if _squash(cell) in vocab.YEAR_COLUMN_LABELS),
+        None,
+    )
+    if year_column is None:
+        return None
+    columns = {i: key for i, cell in enumerate(cells) if i != year_column and (key := _column_key(cell))}
+    return _KeyedTable(year_column, columns, line_no) if len(columns) >= 2 else None
+
+
+def _is_plain_header(cells: Sequence[str]) -> bool:
+    """A row of short labels with no numbers: a second header row or a section row."""
+    return all(_score_cell(cell) is None and len(cell) <= MAX_HEADER_CELL for cell in cells)
+
+
+def _row_kind(label_cells: Sequence[str], table: _YearTable) -> tuple[str, str] | None:
+    """Say what a year-table row holds, from its label cells (None: no label at all)."""
+    label = " ".join(cell for cell in label_cells if cell)
+    for cell in label_cells:
+        code = normalize_question_code(cell)
+        if code:
+            return ("question", code)
+    found = find_question_code(label)
+    if found and found[1] == 0:
+        return ("question", found[0])
+    if not label:
+        return None
+    part = _eit_part(label)
+    if part:
+        return ("eit_part", part)
+    names = [cell for cell in label_cells if cell and not re.fullmatch(r"\d{1,2}\.?", cell)]
+    number_cells = [int(cell.rstrip(".")) for cell in label_cells if re.fullmatch(r"\d{1,2}\.?", cell)]
+    name_text = " ".join(names)
+    # "การปฏิบัติหน้าที่ (IIT)" is an indicator that names its tool in passing.
+    without_codes = re.sub(r"(?i)\(?\s*(?:iit|eit|oit)\s*\)?", " ", name_text)
+    by_name = match_indicator(without_codes) if without_codes.strip() else None
+    tool = match_tool(label)
+    if tool and not (by_name and not match_tool(without_codes)):
+        return ("tool", tool)
+    if _is_overall_label(label):
+        return ("overall", "")
+    if by_name:
+        return ("indicator", str(by_name))
+    if number_cells and table.about_indicators and 1 <= number_cells[0] <= 10:
+        return ("indicator", str(number_cells[0]))
+    return ("unknown", label)
+
+
+def _read_year_row(cells: Sequence[str], line_no: int, table: _YearTable, collector: _Collector) -> bool:
+    """Record one data row of a year table; return False when the row is not table data."""
+    used = set(table.year_columns) | ({table.change_column} if table.change_column is not None else set())
+    label_cells = [cell for i, cell in enumerate(cells) if i not in used]
+    raw = {year: cells[i] if i < len(cells) else "" for i, year in table.year_columns.items()}
+    label = " ".join(cell for cell in label_cells if cell)
+    levels = {year: name for year, cell in raw.items() if cell and (name := normalize_level(cell))}
+    if levels and (_is_level_label(label) or not label):
+        for year, name in levels.items():
+            collector.add(year, "level", "", name, line_no, from_table=True)
+        return True
+    values = {year: score for year, cell in raw.items() if (score := _score_cell(cell)) is not None}
+    if not values:
+        return _is_plain_header(cells)
+    kind_key = _row_kind(label_cells, table)
+    if kind_key is None or kind_key[0] == "unknown":
+        shown = kind_key[1] if kind_key else ""
+        collector.warn(line_no, f"row '{shown[:40]}' is not an indicator, tool, question or total; skipped")
+        return True
+    kind, key = kind_key
+    for year, value in values.items():
+        collector.add(year, kind, key, value, line_no, from_table=True)
+    _check_change(cells, line_no, table, values, collector)
+    return True
+
+
+def _check_change(
+    cells: Sequence[str],
+    line_no: int,
+    table: _YearTable,
+    values: dict[int, float],
+    collector: _Collector,
+) -> None:
+    if table.change_column is None or table.change_column >= len(cells) or len(values) != 2:
+        return
+    change = _change_cell(cells[table.change_column])
+    if change is None:
+        return
+    earlier, later = sorted(values)
+    expected = round(values[later] - values[earlier], 2)
+    wrong_size = abs(abs(change) - abs(expected)) > TOLERANCE
+    wrong_sign = abs(expected) > TOLERANCE and abs(change) > TOLERANCE and (change < 0) != (expected < 0)
+    if wrong_size or wrong_sign:
+        collector.warn(
+            line_no,
+            f"the change column says {change:+.2f} but {values[later]:.2f} − {values[earlier]:.2f} "
+            f"= {expected:+.2f} ({later} − {earlier})",
+        )
+
+
+def _read_keyed_row(cells: Sequence[str], line_no: int, table: _KeyedTable, collector: _Collector) -> bool:
+    if table.year_column >= len(cells):
+        return False
+    year_cell = cells[table.year_column]
+    year = _year_cell(year_cell)
+    if year is None and re.fullmatch(r"\d{2}|\d{4}", year_cell):
+        year = _year_value(year_cell)
+    if year is None:
+        return _is_plain_header(cells)
+    for i, (kind, key) in table.columns.items():
+        if i >= len(cells) or not cells[i]:
+            continue
+        if kind == "level":
+            name = normalize_level(cells[i])
+            if name:
+                collector.add(year, "level", "", name, line_no, from_table=True)
+            continue
+        value = _score_cell(cells[i])
+        if value is not None:
+            collector.add(year, kind, key, value, line_no, from_table=True)
+    return True
+
+
+# --- sentences ------------------------------------------------------------
+
+_NUMBER = r"\d{1,3}(?:\.\d{1,4})?(?![\d.]?\d)"
+_LEVEL_NAME = (
+    "(?:"
+    + "|".join(
+        re.escape(name) + (f"(?!{re.escape(vocab.NOT_A_LEVEL_SUFFIX)})" if name == vocab.LEVEL_PASS else "")
+        for name in vocab.LEVELS
+    )
+    + ")"
+)
+_QUOTE = r"[\"“']?"
+_SCORE_WORD = re.escape(vocab.SENTENCE_SCORE_WORD)
+_LEVEL_AFTER = re.compile(
+    "".join(rf"\s*(?:{re.escape(lead)})?" for lead in vocab.SENTENCE_LEVEL_LEADS) + rf"\s*{_QUOTE}\s*({_LEVEL_NAME})"
+)
+_TOOL_ALTERNATIVES = _alternation(alias for aliases in vocab.TOOL_ALIASES.values() for alias in aliases)
+_MENTION_PREFIX = (
+    rf"(?:{re.escape(vocab.SENTENCE_YEAR_PREFIX)}\s*(?:{_alternation(vocab.SENTENCE_BUDGET_WORDS)}\s*)?"
+    rf"(?:{_ERA}\s*)?|{_ERA}\s*)"
+)
+_CONNECTOR = rf"(?:{_alternation(vocab.SENTENCE_CONNECTORS)}|=|:)"
+_SCORE_PHRASE = rf"{_SCORE_WORD}{_alternation(vocab.SENTENCE_OVERALL_QUALIFIERS)}?"
+_INDICATOR = re.escape(vocab.INDICATOR_WORD)
+_NAME_STOPS = _alternation(vocab.SENTENCE_NAME_STOPS)
+# Alternatives are tried left to right at each position, so order matters.
+_SENTENCE_EVENTS = re.compile(
+    "|".join(
+        (
+            # A year and its score: "ปี 2567 ได้ 91.07 คะแนน", "พ.ศ.2566 มีคะแนนเฉลี่ย 97.72".
+            rf"(?P<mention>{_MENTION_PREFIX}(?P<m_year>\d{{4}}|\d{{2}})(?!\d)\s*"
+            rf"(?P<m_conn>(?:{_CONNECTOR}\s*|{_SCORE_PHRASE}\s*)+)"
+            rf"(?P<m_score>{_NUMBER})(?P<m_unit>\s*{_SCORE_WORD})?)",
+            # A score in parentheses after its subject: "ตัวชี้วัดที่ 6 … (92.51 คะแนน)".
+            rf"(?P<paren>\(\s*(?P<p_score>{_NUMBER})\s*{_SCORE_WORD}\s*\))",
+            rf"(?P<question>{_alternation(vocab.QUESTION_PREFIXES)}\s*(?:[oie]|0(?=\d))\s*\d{{1,2}}(?![\d.]?\d)"
+            r"|(?<![a-z0-9])[oie]\d{1,2}(?![\d.]?\d))",
+            rf"(?P<uncoded>{re.escape(vocab.QUESTION_WITHOUT_CODE)})",
+            rf"(?P<ind_num>{_alternation(vocab.INDICATOR_NUMBER_PREFIXES)}\s*(?P<ind_n>\d{{1,2}})(?![\d.]?\d))",
+            # The indicator's name runs up to the verb or number that follows it.
+            rf"(?P<ind_name>{_INDICATOR}(?P<ind_text>(?:(?!{_INDICATOR})[^\d()=:,\"“”]){{0,60}}?)"
+            rf"(?=\s*(?:{_NAME_STOPS}|\(|=|:|,|\d|$)))",
+            rf"(?P<tool>(?<![a-z])(?:iit|eit|oit)(?![a-z])|{_TOOL_ALTERNATIVES})",
+            rf"(?P<overall>{_alternation(vocab.OVERALL_SENTENCE_SUBJECTS)})",
+            # A level stated on its own: "ผลการประเมินอยู่ในระดับ “ผ่านดี”".
+            rf"(?P<level>{re.escape(vocab.LEVEL_WORD)}\s*{_QUOTE}\s*(?P<level_name>{_LEVEL_NAME}))",
+        )
+    ),
+    re.IGNORECASE,
+)
+
+
+def _read_sentences(text: str, line_no: int, default_year: int | None, collector: _Collector) -> None:
+    """File every score stated in a cell of running text under the subject named before it."""
+    subject: tuple[str, str] | None = None
+    context_year = default_year
+    last_mention: tuple[int, str] | None = None  # (year, subject kind)
+    for match in _SENTENCE_EVENTS.finditer(text):
+        if match.group("mention") is not None:
+            year = _year_value(match.group("m_year"))
+            if year is None:
+                continue
+            context_year = year
+            # "ปี 2567 มี 5 โครงการ" is not a score; a score says คะแนน somewhere.
+            if not (match.group("m_unit") or vocab.SENTENCE_SCORE_WORD in match.group("m_conn")):
+                continue
+            target = subject or ("overall", "")
+            if any(word in match.group("m_conn") for word in vocab.SENTENCE_OVERALL_QUALIFIERS):
+                target = ("overall", "")
+            _file_sentence_score(target, year, float(match.group("m_score")), line_no, collector)
+            last_mention = (year, target[0])
+            if target[0] == "overall":
+                level_match = _LEVEL_AFTER.match(text, match.end())
+                if level_match:
+                    collector.add(year, "level", "", level_match.group(1), line_no, from_table=False)
+        elif match.group("paren") is not None:
+            if context_year is None or subject is None:
+                continue
+            _file_sentence_score(subject, context_year, float(match.group("p_score")), line_no, collector)
+            last_mention = (context_year, subject[0])
+        elif match.group("question") is not None:
+            found = find_question_code(match.group("question"))
+            subject = ("question", found[0]) if found else ("unknown", "a question")
+        elif match.group("uncoded") is not None:
+            subject = ("unknown", "a question without a code")
+        elif match.group("ind_num") is not None:
+            number = int(match.group("ind_n"))
+            subject = ("indicator", str(number)) if 1 <= number <= 10 else ("unknown", "an unknown indicator")
+        elif match.group("ind_name") is not None:
+            number = match_indicator(match.group("ind_text") or "")
+            subject = ("indicator", str(number)) if number else ("unknown", "an unrecognised indicator")
+        elif match.group("tool") is not None:
+            subject = ("tool", match_tool(match.group("tool")) or "")
+        elif match.group("overall") is not None:
+            subject = ("overall", "")
+        elif match.group("level_name") is not None:
+            if last_mention and last_mention[1] == "overall":
+                collector.add(last_mention[0], "level", "", match.group("level_name"), line_no, from_table=False)
+
+
+def _file_sentence_score(
+    subject: tuple[str, str], year: int, value: float, line_no: int, collector: _Collector
+) -> None:
+    kind, key = subject
+    if not 0 <= value <= 100:
+        collector.warn(line_no, f"{year} score {value:g} is outside 0–100; skipped")
+        return
+    if kind == "unknown":
+        collector.warn(line_no, f"{year} score {value:.2f} belongs to {key}; skipped")
+        return
+    collector.add(year, kind, key, value, line_no, from_table=False)
+
+
+# --- organisation name ----------------------------------------------------
+
+_ORG = re.compile("(" + "|".join(re.escape(p) for p in vocab.ORG_PREFIXES) + r")\s*([^\s\d<>(),.:;\"“”*#/|\t]{2,40})")
+
+
+def _org_name(lines: Iterable[str]) -> str | None:
+    """Return the organisation named most often; names are misspelt now and then."""
+    counts: Counter[str] = Counter()
+    for line in lines:
+        for match in _ORG.finditer(line):
+            name = match.group(2)
+            for stop in vocab.ORG_NAME_STOPS:
+                cut = name.find(stop, 2)
+                if cut > 0:
+                    name = name[:cut]
+            counts[match.group(1) + name] += 1
+    if not counts:
+        return None
+    # The title's spelling is usually right, but one typo there loses to a
+    # spelling the body repeats at least twice as often.
+    title = next(iter(counts))
+    common, times = counts.most_common(1)[0]
+    return common if times >= 2 * counts[title] else title
+
+
+# --- the text parser ------------------------------------------------------
+
+
+def parse_score_text(text: str, *, year_be: int | None = None, source: str = "text") -> ScoreDocument:
+    """Read every ITA score in a document's text; raise ScoreImportError only if it is not text.
+
+    `year_be` is the assessment year for tables and sentences that name none.
+    `source` names the document in `YearScores.sources` ("file.txt line 12").
+    """
+    if not isinstance(text, str):
+        raise ScoreImportError("expected the document as text")
+    if "\x00" in text:
+        raise ScoreImportError("the text contains binary data; export the document as plain text")
+    year_be = _year_argument(year_be)
+    try:
+        return _parse(text, year_be, source)
+    except ScoreImportError:
+        raise
+    except Exception as error:  # the contract: callers only ever see ScoreImportError
+        raise ScoreImportError(f"internal error while reading scores ({type(error).__name__})") from error
+
+
+def _year_argument(year_be: int | None) -> int | None:
+    """Check a caller's year: 2567, 67 and CE 2024 all mean 2567."""
+    if year_be is None:
+        return None
+    if not isinstance(year_be, int) or isinstance(year_be, bool) or year_be < 0:
+        raise ScoreImportError("the year must be a whole number such as 2567")
+    year = expand_be_year(year_be)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ScoreImportError(f"{year_be} is not a plausible assessment year")
+    return year
+
+
+def _parse(text: str, year_be: int | None, source: str) -> ScoreDocument:
+    collector = _Collector(source)
+    lines = text.splitlines()
+    table: _YearTable | _KeyedTable | None = None
+    previous_header = False
+    recent_years: list[tuple[int, int]] = []  # (line, year) seen in running text
+    for line_no, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        if _is_pipe_separator(raw):
+            continue
+        cells = _split_cells(raw)
+        is_row = len(cells) >= 2
+        if not is_row:
+            table = None
+            previous_header = False
+        if is_row:
+            keyed = _keyed_table_header(cells, line_no)
+            header = None if keyed else _year_table_header(cells, line_no)
+            if keyed:
+                table, previous_header = keyed, True
+                continue
+            if header:
+                if previous_header and isinstance(table, _YearTable):
+                    header = _merge_headers(table, header)
+                table, previous_header = header, True
+                continue
+            if isinstance(table, _YearTable) and 0 in table.year_columns.values():
+                # Only now is it certain no second header row will supply the year.
+                table = _resolve_year(table, year_be, recent_years, collector)
+            if isinstance(table, _YearTable) and _read_year_row(cells, line_no, table, collector):
+                previous_header = previous_header and _is_plain_header(cells)
+                continue
+            if isinstance(table, _KeyedTable) and _read_keyed_row(cells, line_no, table, collector):
+                previous_header = False
+                continue
+            if table is not None and not _is_plain_header(cells):
+                table = None
+            previous_header = False
+        for cell in cells:
+            if not cell:
+                continue
+            _read_sentences(cell, line_no, year_be, collector)
+            recent_years.extend((line_no, year) for year in _years_in(cell))
+    return collector.build(_org_name(lines))
+
+
+def _merge_headers(first: _YearTable, second: _YearTable) -> _YearTable:
+    """Combine two header rows: years from whichever has them, the change column from either."""
+    real_years = {i: y for i, y in second.year_columns.items() if y} or {
+        i: y for i, y in first.year_columns.items() if y
+    }
+    if not real_years:
+        real_years = second.year_columns
+    change = second.change_column if second.change_column is not None else first.change_column
+    if change in real_years:
+        change = None
+    return _YearTable(real_years, change, first.header_line, first.about_indicators or second.about_indicators)
+
+
+def _resolve_year(
+    table: _YearTable,
+    year_be: int | None,
+    recent_years: list[tuple[int, int]],
+    collector: _Collector,
+) -> _YearTable:
+    """Give a yearless score column the caller's year, else a year named just above the table."""
+    line_no = table.header_line
+    if year_be is not None:
+        year = year_be
+    else:
+        nearby = [year for seen_line, year in recent_years if 0 <= line_no - seen_line <= 5]
+        if not nearby:
+            collector.warn(line_no, "a score table names no year; give the assessment year to read it")
+            return _YearTable({}, table.change_column, table.header_line, table.about_indicators)
+        year = nearby[-1]
+    columns = {i: (y or year) for i, y in table.year_columns.items()}
+    return _YearTable(columns, table.change_column, table.header_line, table.about_indicators)
+
+
+# --- files and the template -----------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # UTF-16 without a BOM shows up as every other byte NUL.
+    if data[1::2].count(0) > len(data) // 4:
+        try:
+            return data.decode("utf-16-le")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("cp874")
+    except UnicodeDecodeError as error:
+        raise ScoreImportError("the file is not UTF-8, UTF-16 or Thai Windows (cp874) text") from error
+
+
+def read_scores(path: str | Path, *, year_be: int | None = None) -> ScoreDocument:
+    """Read scores from a .txt/.md text export, the .xlsx template or a .csv file."""
+    year_be = _year_argument(year_be)
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix not in (".txt", ".md", ".csv", ".xlsx", ".xlsm", ".tsv"):
+        raise ScoreImportError(
+            f"cannot read scores from a {suffix or 'extensionless'} file; use .txt, .md, .csv or .xlsx"
+        )
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise ScoreImportError(f"cannot open {file.name}: {error.strerror or error}") from error
+    if suffix in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(data, file.name)
+    elif suffix in (".csv", ".tsv"):
+        rows = _csv_rows(_decode(data))
+    else:
+        return parse_score_text(_decode(data), year_be=year_be, source=file.name)
+    return parse_score_rows(rows, year_be=year_be, source=file.name)
+
+
+def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        raise ScoreImportError(f"{name} is not a readable Excel workbook") from error
+    try:
+        sheet = (
+            workbook[vocab.TEMPLATE_SHEET] if vocab.TEMPLATE_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        )
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as error:  # openpyxl raises many kinds on damaged sheets
+        raise ScoreImportError(f"{name} has a damaged sheet") from error
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as error:
+        raise ScoreImportError(f"the CSV file is malformed: {error}") from error
+
+
+def _template_columns(row: Sequence[str]) -> dict[str, int] | None:
+    cells = [_squash(_clean(cell)) for cell in row]
+    columns: dict[str, int] = {}
+    for key, prefixes in vocab.TEMPLATE_COLUMN_PREFIXES.items():
+        for i, cell in enumerate(cells):
+            if i not in columns.values() and any(cell.startswith(p) for p in prefixes):
+                columns[key] = i
+                break
+    return columns if {"year", "kind", "score"} <= columns.keys() else None
+
+
+def parse_score_rows(
+    rows: Sequence[Sequence[object]], *, year_be: int | None = None, source: str = "sheet"
+) -> ScoreDocument:
+    """Read scores from spreadsheet rows: the template layout, else any table as text."""
+    year_be = _year_argument(year_be)
+    text_rows = [[_cell_text(cell) for cell in row] for row in rows]
+    header_at = next(
+        (i for i, row in enumerate(text_rows[:20]) if _template_columns(row)),
+        None,
+    )
+    if header_at is None:
+        # Not the template: treat the sheet as a tab-separated text table.
+        text = "\n".join("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in text_rows)
+        return parse_score_text(text, year_be=year_be, source=source)
+    columns = _template_columns(text_rows[header_at]) or {}
+    collector = _Collector(source, unit="row")
+    try:
+        for index, row in enumerate(text_rows[header_at + 1 :], start=header_at + 2):
+            _read_template_row(row, index, columns, year_be, collector)
+        document = collector.build(None)
+    except ScoreImportError:
+        raise
+    except Exception as error:  # keep the one-exception contract for sheets too
+        raise ScoreImportError(f"internal error while reading {source} ({type(error).__name__})") from error
+    return document
+
+
+def _read_template_row(
+    row: Sequence[str], row_no: int, columns: dict[str, int], year_be: int | None, collector: _Collector
+) -> None:
+    def cell(key: str) -> str:
+        i = columns.get(key)
+        return _clean(row[i]) if i is not None and i < len(row) else ""
+
+    cells = [_clean(value) for value in row]
+    if not any(cells):
+        return
+    if any(value.startswith(vocab.TEMPLATE_EXAMPLE_MARK) for value in cells[:2]):
+        return
+    year_text = cell("year")
+    year: int | None
+    if year_text:
+        digits = re.fullmatch(rf"(?:{_ERA})?(\d{{4}}|\d{{2}})", year_text.replace(" ", ""))
+        year = _year_value(digits.group(1)) if digits else None
+        if year is None:
+            collector.warn(row_no, f"'{year_text[:20]}' is not a Buddhist-era year; row skipped")
+            return
+    elif year_be is not None:
+        year = year_be
+    else:
+        collector.warn(row_no, "no year on this row; row skipped")
+        return
+    kind_text, code, name, score_text = _squash(cell("kind")), cell("code"), cell("name"), cell("score")
+    kind_key = _template_kind(kind_text, code, name)
+    if kind_key is None:
+        collector.warn(row_no, f"cannot tell what '{(code or name or kind_text)[:30]}' is; row skipped")
+        return
+    kind, key = kind_key
+    where = cell("source")
+    if kind == "level":
+        level_name = normalize_level(score_text) or normalize_level(name) or normalize_level(code)
+        if level_name is None:
+            collector.warn(row_no, f"'{score_text[:20]}' is not a level; row skipped")
+            return
+        collector.add(year, "level", "", level_name, row_no, from_table=True, note=where)
+        return
+    value = _score_cell(score_text)
+    if value is None:
+        if score_text:
+            collector.warn(row_no, f"'{score_text[:20]}' is not a score from 0 to 100; row skipped")
+        return
+    collector.add(year, kind, key, value, row_no, from_table=True, note=where)
+
+
+def _template_kind(kind_text: str, code: str, name: str) -> tuple[str, str] | None:
+    code_squashed = _squash(code)
+    if kind_text.startswith(vocab.TEMPLATE_KIND_LEVEL):
+        return ("level", "")
+    if kind_text.startswith(vocab.TEMPLATE_OVERALL_KINDS):
+        return ("overall", "")
+    if kind_text.startswith(vocab.TEMPLATE_KIND_QUESTION) or (not kind_text and normalize_question_code(code)):
+        question = normalize_question_code(code) or normalize_question_code(name)
+        return ("question", question) if question else None
+    if kind_text.startswith(vocab.TEMPLATE_KIND_TOOL) or (not kind_text and match_tool(code)):
+        part = re.fullmatch(r"(?i)eit[-\s]?(\d)", code_squashed) or (
+            re.search(rf"{vocab.EIT_PART_WORD}(\d)", code_squashed + _squash(name))
+        )
+        if part:
+            return ("eit_part", part.group(1))
+        tool = match_tool(code) or match_tool(name)
+        return ("tool", tool) if tool in TOOLS else None
+    if kind_text.startswith(vocab.TEMPLATE_KIND_INDICATOR) or not kind_text:
+        number = match_indicator(code) or match_indicator(name)
+        return ("indicator", str(number)) if number in INDICATORS else None
+    return None
+
+
+def _template_rows() -> list[list[object]]:
+    example = vocab.TEMPLATE_EXAMPLE_MARK
+    source = vocab.TEMPLATE_EXAMPLE_SOURCE
+    rows: list[list[object]] = [list(vocab.TEMPLATE_HEADERS)]
+    rows.append([f"{example} 2567", vocab.TEMPLATE_KIND_INDICATOR, 9, INDICATORS[9].name, 97.14, source])
+    rows.append([f"{example} 2567", vocab.TEMPLATE_KIND_TOOL, "OIT", vocab.TOOL_NAMES["OIT"], 86.91, source])
+    rows.append([f"{example} 2567", vocab.TEMPLATE_KIND_QUESTION, "o12", "", 100, source])
+    rows.append([f"{example} 2567", vocab.TEMPLATE_KIND_OVERALL, "", "", 94.69, source])
+    rows.append([f"{example} 2567", vocab.TEMPLATE_KIND_LEVEL, "", "", vocab.LEVEL_GOOD, source])
+    return rows
+
+
+def write_score_template(path: str | Path) -> Path:
+    """Write the empty score template (XLSX, or UTF-8 CSV with BOM when the path ends .csv)."""
+    file = Path(path)
+    rows = _template_rows()
+    if file.suffix.lower() == ".csv":
+        with file.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        return file
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = vocab.TEMPLATE_SHEET
+    for row in rows:
+        sheet.append(row)
+    bold = Font(bold=True)
+    example_font = Font(italic=True, color="808080")
+    example_fill = PatternFill("solid", fgColor="F2F2F2")
+    for cell in sheet[1]:
+        cell.font = bold
+    for row in sheet.iter_rows(min_row=2, max_row=len(rows)):
+        for cell in row:
+            cell.font = example_font
+            cell.fill = example_fill
+    for column, width in zip("ABCDEF", (18, 14, 12, 44, 10, 24), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    # A drop-down keeps the kind column to words the reader knows.
+    kinds = DataValidation(type="list", formula1='"' + ",".join(vocab.TEMPLATE_KINDS) + '"', allow_blank=True)
+    sheet.add_data_validation(kinds)
+    kinds.add("B2:B1000")
+    notes = workbook.create_sheet(vocab.TEMPLATE_NOTES_SHEET)
+    for line in vocab.TEMPLATE_NOTES:
+        notes.append([line])
+    notes.column_dimensions["A"].width = 110
+    notes["A1"].font = bold
+    workbook.save(file)
+    return file
