@@ -16,6 +16,8 @@ from pathlib import Path
 
 TEXT_EXTENSIONS = frozenset({".txt", ".md", ".text", ".markdown"})
 SHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".csv"})
+# Formats people will try first; the message tells them what to do instead.
+OFFICE_EXTENSIONS = frozenset({".docx", ".doc", ".pdf", ".xls", ".odt", ".ods", ".rtf"})
 # Encodings tried in order for text files; cp874 is the Windows name for TIS-620.
 TEXT_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-16", "cp874")
 # Share of control characters above which decoded bytes are not text at all.
@@ -39,7 +41,16 @@ class ImportWarning:
 
 @dataclass
 class PlanMeasure:
-    """One measure (มาตรการ) with its steps, owners, period and reported results."""
+    """One measure (มาตรการ) with its steps, owners, period and reported results.
+
+    ``key`` identifies the measure within (organisation, fiscal year) across
+    re-imports: the section keys and the number joined by "/" ("ส่วนที่1/1.1/2",
+    "3"), "row" for an unnumbered measure, and "#2", "#3" for a key seen
+    again.  It never contains the title, so correcting a title keeps the key.
+    ``responsible_units`` holds canonical unit names, "*" for every unit and
+    "person:<name>" for a named person or a position (see `ita.units`).
+    Period dates are the first days of the first and last month.
+    """
 
     key: str
     section_path: list[str]
@@ -62,7 +73,13 @@ class PlanMeasure:
 
 @dataclass
 class PlanDocument:
-    """Everything read from one plan file."""
+    """Everything read from one plan file.
+
+    ``units`` lists every unit the measures name, canonical names first seen
+    first; names the importer does not know are included as written (each
+    also has a warning).  ``source_format`` is "text", "markdown", "xlsx" or
+    "csv".
+    """
 
     org_name: str | None
     fiscal_year_be: int | None
@@ -91,8 +108,7 @@ def decode_text(data: bytes) -> str:
         if _looks_like_text(text):
             return text
     raise PlanImportError(
-        "The file is not readable text (tried UTF-8, UTF-16 and TIS-620/cp874); "
-        "save it as UTF-8 text and try again."
+        "The file is not readable text (tried UTF-8, UTF-16 and TIS-620/cp874); save it as UTF-8 text and try again."
     )
 
 
@@ -129,21 +145,16 @@ def read_plan(
     is_zip = data.startswith(b"PK\x03\x04")
     if suffix in SHEET_EXTENSIONS or (suffix not in TEXT_EXTENSIONS and is_zip and _is_xlsx(file_path)):
         return read_plan_sheet(file_path, fiscal_year_be=fiscal_year_be, org_name=org_name)
-    if suffix in {".docx", ".doc", ".pdf", ".xls", ".odt", ".ods", ".rtf"}:
+    if suffix in OFFICE_EXTENSIONS:
         raise PlanImportError(
             f"Cannot read {suffix} files: export the document as text (.txt) "
             "or copy the measures into the spreadsheet template (.xlsx)."
         )
-    if suffix and suffix not in TEXT_EXTENSIONS:
-        if is_zip:
-            raise PlanImportError(f"Unsupported file type {suffix}: use .txt, .md, .xlsx or .csv.")
-        text = decode_text(data)
-        return parse_plan_text(
-            text, fiscal_year_be=fiscal_year_be, org_name=org_name, source_format="text"
-        )
-    text = decode_text(data)
+    if is_zip:
+        raise PlanImportError(f"Unsupported file type {suffix or '(none)'}: use .txt, .md, .xlsx or .csv.")
+    # Any other name is tried as text: exports come as .txt, .text, .md or no extension at all.
     return parse_plan_text(
-        text,
+        decode_text(data),
         fiscal_year_be=fiscal_year_be,
         org_name=org_name,
         source_format="markdown" if suffix in {".md", ".markdown"} else "text",

@@ -85,7 +85,7 @@ def _space_breaks_word(left: str, right: str) -> bool:
         return True
     left_run = re.search(_THAI_RUN + r"$", left[-_WRAP_WINDOW:])
     right_run = re.match(_THAI_RUN, right[:_WRAP_WINDOW])
-    if not left_run or not right_run or right[right_run.end():].startswith("."):
+    if not left_run or not right_run or right[right_run.end() :].startswith("."):
         # "ปีงบประมาณ พ.ศ.": an abbreviation is its own word.
         return False
     joined = left_run.group(0) + right_run.group(0)
@@ -165,6 +165,7 @@ def _split_list_items(line: str) -> list[str]:
     return [item for item in items if item]
 
 
+@lru_cache(maxsize=4096)
 def clean_text(raw: str | None, *, multiline: bool = False) -> str:
     """Return a cell's text without markup, with spacing and wrap spaces fixed.
 
@@ -232,6 +233,7 @@ class HeaderMatch:
 
     columns: dict[int, str]
     is_measure_table: bool
+    width: int = 0
 
 
 def match_header(cells: list[str]) -> HeaderMatch | None:
@@ -245,17 +247,34 @@ def match_header(cells: list[str]) -> HeaderMatch | None:
     if _LIST_MARKER.match(texts[filled[0]]) or _leading_number(texts[filled[0]])[0]:
         return None
     columns: dict[int, str] = {}
+    other = 0
     for i in filled:
         field_name = header_field(texts[i])
         if field_name:
             columns[i] = field_name
-    if len(columns) < max(2, (len(filled) + 1) // 2):
+        elif _is_other_table_header(texts[i]):
+            other += 1
+    if len(columns) + other < max(2, (len(filled) + 1) // 2):
         return None
     fields = list(columns.values())
-    is_measure = vocab.FIELD_TITLE in fields and any(f in _MEASURE_BODY_FIELDS for f in fields)
+    is_measure = (
+        vocab.FIELD_TITLE in fields
+        and any(f in _MEASURE_BODY_FIELDS for f in fields)
+        and len(columns) >= max(2, (len(filled) + 1) // 2)
+    )
     if is_measure:
         columns = _dedupe_columns(columns)
-    return HeaderMatch(columns, is_measure)
+    return HeaderMatch(columns, is_measure, width=filled[-1] + 1)
+
+
+def _is_other_table_header(text: str) -> bool:
+    squashed = squash(to_arabic_digits(text))
+    if any(word in squashed for word in vocab.OTHER_TABLE_HEADER_WORDS):
+        return True
+    for prefix in vocab.YEAR_HEADER_PREFIXES:
+        if squashed.startswith(prefix) and re.fullmatch(r"(?:พ\.?ศ\.?)?[0-9]{2,4}", squashed[len(prefix) :]):
+            return True
+    return False
 
 
 def _dedupe_columns(columns: dict[int, str]) -> dict[int, str]:
@@ -276,7 +295,7 @@ def _dedupe_columns(columns: dict[int, str]) -> dict[int, str]:
 
 # --- numbers, headings, codes ---------------------------------------------------
 
-_LEADING_NUMBER = re.compile(r"^\(?([0-9]{1,3}(?:\.[0-9]{1,3})*)\s*[.)]?(?=\s|[^\s0-9.])\s*")
+_LEADING_NUMBER = re.compile(r"^\(?([0-9]{1,3}(?:\.[0-9]{1,3})*)\s*[.)]?(?=\s|[^\s0-9.]|$)\s*")
 _NUMERIC_CELL = re.compile(r"^[-+]?\s?[0-9]+(?:[.,][0-9]+)*\s?%?$")
 _DOTTED_HEADING = re.compile(r"^([0-9๐-๙]{1,2}(?:\.[0-9๐-๙]{1,2})+)\.?\s+(\S.*)$")
 _SECTION_WORDS = "|".join(re.escape(w) for w in vocab.SECTION_WORDS)
@@ -297,9 +316,7 @@ def _leading_number(text: str) -> tuple[str, str]:
     match = _LEADING_NUMBER.match(arabic)
     if not match:
         return "", text
-    rest = text[match.end():].strip()
-    if not rest and not match.group(0).rstrip().endswith((".", ")")):
-        return "", text
+    rest = text[match.end() :].strip()
     return normalize_measure_number(match.group(1)) or match.group(1), rest
 
 
@@ -343,7 +360,7 @@ def _codes_in(text: str) -> list[str]:
             break
         code, _, end = found
         codes.append(code)
-        rest = rest[max(end, 1):]
+        rest = rest[max(end, 1) :]
     return codes
 
 
@@ -412,6 +429,10 @@ class _Draft:
         return sep.join(self.cells.get(field_name, []))
 
 
+# Columns that hold words in a measure row; numbers there mean another table.
+_WORDY_FIELDS = frozenset(
+    {None, vocab.FIELD_TITLE, vocab.FIELD_STEPS, vocab.FIELD_RESPONSIBLE, vocab.FIELD_RESULT, vocab.FIELD_OUTCOME}
+)
 _MULTILINE_FIELDS = frozenset({vocab.FIELD_STEPS, vocab.FIELD_RESULT, vocab.FIELD_OUTCOME})
 
 
@@ -434,6 +455,7 @@ class PlanBuilder:
         self.source_format = source_format
         self.warnings: list[ImportWarning] = []
         self.columns: dict[int, str] | None = None
+        self.header_width = 0
         self.seen_measure_header = False
         self.sections: list[Heading] = []
         self.drafts: list[_Draft] = []
@@ -484,6 +506,7 @@ class PlanBuilder:
         if header is not None:
             if header.is_measure_table:
                 self.columns = header.columns
+                self.header_width = header.width
                 self.seen_measure_header = True
             else:
                 self.columns = None
@@ -506,10 +529,11 @@ class PlanBuilder:
         self._measure_row(line, texts)
 
     def _looks_like_scores(self, texts: list[str]) -> bool:
+        """A row of another table (scores) that slipped under a measure header."""
         columns = self.columns or {}
         numeric = 0
         for i, text in enumerate(texts):
-            if columns.get(i) in (vocab.FIELD_NUMBER, vocab.FIELD_IGNORED):
+            if columns.get(i) not in _WORDY_FIELDS:
                 continue
             if _NUMERIC_CELL.match(to_arabic_digits(clean_text(text))):
                 numeric += 1
@@ -523,8 +547,10 @@ class PlanBuilder:
             cleaned = clean_text(raw, multiline=field_name in _MULTILINE_FIELDS)
             if cleaned:
                 values.setdefault(field_name, []).append(cleaned)
-        extra = [clean_text(t) for i, t in enumerate(texts) if i not in columns and clean_text(t)]
-        if extra and len(texts) > len(columns):
+        # Cells under header columns Tidtam does not use are dropped silently;
+        # cells past the header's last column may be misplaced data.
+        extra = [clean_text(t) for t in texts[self.header_width :] if clean_text(t)]
+        if extra:
             self.warn(line, f"Row has more cells than the header; ignored: {' | '.join(extra)[:120]!r}")
 
         title_raw = " ".join(values.pop(vocab.FIELD_TITLE, []))
@@ -668,22 +694,25 @@ class PlanBuilder:
             if chosen and district != chosen and district in variants:
                 self.warn(
                     None,
-                    f"District {district!r} is spelt like a variant of the organisation's name; "
-                    f"using {chosen!r}.",
+                    f"District {district!r} is spelt like a variant of the organisation's name; using {chosen!r}.",
                 )
                 district = chosen
         return district, province
 
     def _fiscal_year(self, title: str | None) -> int | None:
-        if self.fiscal_year_be:
-            return expand_be_year(self.fiscal_year_be)
+        if self.fiscal_year_be is not None:
+            given = self.fiscal_year_be
+            year = expand_be_year(given) if isinstance(given, int) and given >= 0 else None
+            if year is None or not 2400 <= year < 3000:
+                raise PlanImportError(f"{given!r} is not a fiscal year; give it in Buddhist era, e.g. 2568.")
+            return year
         for text in (title or "", self._prologue_text()):
             year = _year_in(text)
             if year:
                 return year
         ends = []
         for draft in self.drafts:
-            period = parse_period(draft.text(vocab.FIELD_PERIOD, " ") or None, None)
+            period = parse_period(self._period_text(draft) or None, None)
             if period is not None and not period.assumed:
                 ends.append(fiscal_year(period.end))
         if ends:
@@ -808,9 +837,7 @@ class PlanBuilder:
 _ORG_KIND = "|".join(re.escape(kind) for kind, _ in vocab.ORG_KINDS)
 _ORG_MENTION = re.compile(rf"({_ORG_KIND})\s?({_THAI_RUN})")
 _ORG_FULL = dict(vocab.ORG_KINDS)
-_NOT_A_NAME = re.compile(
-    r"^(?:ใน|และ|ที่|ของ|เพื่อ|ให้|ได้|จึง|มี|ซึ่ง|โดย|ประจำ|ตาม|เป็น|นี้|ดัง|ทุก|แห่ง|อำเภอ|จังหวัด)"
-)
+_NOT_A_NAME = re.compile(r"^(?:ใน|และ|ที่|ของ|เพื่อ|ให้|ได้|จึง|มี|ซึ่ง|โดย|ประจำ|ตาม|เป็น|นี้|ดัง|ทุก|แห่ง|อำเภอ|จังหวัด)")
 # An organisation's own name is rarely longer than this many characters.
 MAX_ORG_NAME = 30
 
@@ -839,7 +866,7 @@ def _reduce_run_on_names(names: list[str], known: list[str] | None = None) -> li
         for other in pool:
             if other == name or len(other) >= len(name) or not name.startswith(other):
                 continue
-            rest = name[len(other):]
+            rest = name[len(other) :]
             if len(rest) >= 2 and rest[0] not in _THAI_DEPENDENT:
                 shortest = other
                 break

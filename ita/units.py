@@ -130,7 +130,7 @@ def _person(part: str) -> str | None:
     for title in vocab.PERSON_TITLES:
         if not squashed_start.startswith(title):
             continue
-        rest = squashed_start[len(title):].strip()
+        rest = squashed_start[len(title) :].strip()
         if title == "นาย" and _is_head_position(rest):
             return None
         tokens = rest.split()
@@ -149,8 +149,7 @@ def _is_head_position(rest: str) -> bool:
     """นายก อบต. / นายกเทศมนตรี are positions, not นาย + a name starting with ก."""
     squashed = _squash(rest)
     return squashed.startswith("ก") and (
-        squashed == "ก"
-        or squashed[1:].startswith(("อบต", "องค์การ", "เทศมนตรี", "ฯ", "อบจ"))
+        squashed == "ก" or squashed[1:].startswith(("อบต", "องค์การ", "เทศมนตรี", "ฯ", "อบจ"))
     )
 
 
