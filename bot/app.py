@@ -9,6 +9,7 @@ from flask import Flask
 from bot.events import Services
 from bot.line_client import LineClient
 from bot.settings import Settings
+from bot.tasks import TaskRunner
 from models import make_engine
 
 log = logging.getLogger("bot")
@@ -25,13 +26,14 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.json.ensure_ascii = False
     engine = make_engine(settings.database_url)
-    services = Services(settings=settings, engine=engine, line=LineClient(settings))
+    services = Services(settings=settings, engine=engine, line=LineClient(settings), tasks=TaskRunner())
     app.extensions["tidtam"] = services
 
     import handlers.all  # noqa: F401  (registers commands)
-    from bot import cli, webhook
+    from bot import cli, files, webhook
 
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(files.bp)
     cli.register(app)
     if not settings.line_channel_secret:
         log.debug("LINE_CHANNEL_SECRET is not set: development mode, webhook uses the development secret")

@@ -80,10 +80,12 @@ def _redact(url: str) -> str:
 def register(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     import importlib
+    import pkgutil
 
-    for module_name in CLI_MODULES:
-        for cmd in importlib.import_module(module_name).COMMANDS:
-            app.cli.add_command(cmd)
+    import bot
 
-
-CLI_MODULES: tuple[str, ...] = ("bot.cli_people",)
+    # Every bot/cli_*.py module contributes its COMMANDS list.
+    for info in sorted(pkgutil.iter_modules(bot.__path__), key=lambda i: i.name):
+        if info.name.startswith("cli_"):
+            for cmd in importlib.import_module(f"bot.{info.name}").COMMANDS:
+                app.cli.add_command(cmd)

@@ -44,6 +44,7 @@ class Settings:
     port: int = 8000
     secret_key: str = ""
     evidence_dir: str = str(PROJECT_ROOT / "instance" / "evidence")
+    generated_dir: str = str(PROJECT_ROOT / "instance" / "generated")
     evidence_max_bytes: int = 10 * 1024 * 1024
     flow_timeout_minutes: int = 30
     line_connect_timeout: float = 3.0
@@ -77,6 +78,7 @@ class Settings:
             "BOT_TIMEZONE": "bot_timezone",
             "SECRET_KEY": "secret_key",
             "EVIDENCE_DIR": "evidence_dir",
+            "GENERATED_DIR": "generated_dir",
         }
         for var, name in string_vars.items():
             if env.get(var):

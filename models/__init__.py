@@ -18,9 +18,11 @@ from models.org import (
 )
 from models.plan import Assignment, Cadence, Measure, MeasureUnit
 from models.reports import Conversation, Evidence, ReportVersion, StatusReport
+from models.schedule import DeliveryPause, OutboxKind, OutboxMessage, OutboxStatus, Schedule
 
 __all__ = [
-    "Assignment", "Cadence", "ChatGroup", "ClosedDay", "Conversation", "EventStatus",
+    "Assignment", "Cadence", "ChatGroup", "ClosedDay", "Conversation", "DeliveryPause", "EventStatus",
+    "OutboxKind", "OutboxMessage", "OutboxStatus", "Schedule",
     "Evidence", "Measure", "MeasureUnit", "Officer", "Organisation", "RegistrationCode",
     "RegistrationLock", "ReportVersion", "Role", "StatusReport", "UTCDateTime", "Unit",
     "UnitAlias", "WebhookEvent", "database_ok", "make_engine", "session_scope", "utcnow",

@@ -112,6 +112,7 @@ def settings_overrides(db_url, line, tmp_path) -> dict:
         "line_data_api_base_url": line.url,
         "public_base_url": "https://tidtam.example",
         "evidence_dir": str(tmp_path / "evidence"),
+        "generated_dir": str(tmp_path / "generated"),
         "line_read_timeout": 2.0,
     }
 
