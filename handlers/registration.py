@@ -45,10 +45,7 @@ def register(ctx: Context, args: str) -> Reply:
 
 
 def on_linked(ctx: Context) -> None:
-    """Hook run after an account is linked (the role's rich menu is attached here)."""
-    hook = getattr(ctx.services, "on_officer_linked", None)
-    if hook is not None:
-        hook(ctx.officer)
+    """Run after an account is linked: attach the role's rich menu (done outside the request)."""
 
 
 def welcome_registered(ctx: Context) -> Reply:

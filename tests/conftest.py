@@ -37,11 +37,12 @@ def _worker() -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_database() -> str:
-    """A migrated PostgreSQL database of this test worker's own."""
+def pg_database():
+    """A migrated PostgreSQL database of this test run and worker's own, dropped at the end."""
     import psycopg
 
-    name = f"tidtam_test_{_worker()}"
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:8]
+    name = f"tidtam_test_{run_id}_{_worker()}"
     admin_url = PG_BASE_URL.replace("postgresql+psycopg://", "postgresql://")
     try:
         with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
@@ -52,7 +53,12 @@ def pg_database() -> str:
                     "(pg_ctlcluster 15 main start) or set TIDTAM_TEST_PG_URL", pytrace=False)
     url = _pg_url(name)
     upgrade_database(url.replace("postgresql://", "postgresql+psycopg://"))
-    return url
+    yield url
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.Error:
+        pass
 
 
 @pytest.fixture(scope="session")
