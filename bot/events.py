@@ -176,6 +176,8 @@ def _handle_one(services: Services, event_id: str, raw: dict[str, Any], route) -
             reply = route(services, session, event, event_id) or []
             _finish(session, event_id, EventStatus.DONE)
             session.commit()
+            for callback in session.info.pop("after_commit", []):
+                callback()
         status = "done"
     except OperationalError:
         # The database is unreachable: release the claim (if it can still be

@@ -6,6 +6,7 @@ as delivered. A reply whose token has expired or was used falls back to a push.
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -57,10 +58,19 @@ def new_retry_key() -> str:
 
 
 def _api_error_message(exc: ApiException) -> str:
+    """LINE's own error sentence (and details), not the raw JSON body."""
     body = exc.body
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
-    return (body or exc.reason or "")[:300]
+    try:
+        data = json.loads(body or "")
+    except ValueError:
+        return (body or exc.reason or "")[:300]
+    if not isinstance(data, dict):
+        return str(data)[:300]
+    details = "; ".join(f"{d.get('property', '')}: {d.get('message', '')}" for d in data.get("details") or []
+                        if isinstance(d, dict))
+    return (str(data.get("message", "")) + (f" ({details})" if details else ""))[:300]
 
 
 class LineClient:

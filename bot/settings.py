@@ -47,6 +47,7 @@ class Settings:
     generated_dir: str = str(PROJECT_ROOT / "instance" / "generated")
     evidence_max_bytes: int = 10 * 1024 * 1024
     flow_timeout_minutes: int = 30
+    outbox_stale_seconds: int = 120  # a push claimed this long ago by a dead clock is sent again
     line_connect_timeout: float = 3.0
     line_read_timeout: float = 10.0
     max_body_bytes: int = 1024 * 1024
@@ -89,6 +90,7 @@ class Settings:
             "PORT": "port",
             "EVIDENCE_MAX_BYTES": "evidence_max_bytes",
             "FLOW_TIMEOUT_MINUTES": "flow_timeout_minutes",
+            "OUTBOX_STALE_SECONDS": "outbox_stale_seconds",
         }
         for var, name in int_vars.items():
             if env.get(var):

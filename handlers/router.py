@@ -38,6 +38,27 @@ MAX_TEXT = 2000  # longer texts are refused politely rather than stored
 def route(services: Services, session: Session, event: Event, event_id: str) -> Reply:
     """Answer one event; return the messages to send back."""
     ctx = _context(services, session, event, event_id)
+    reply = _route(ctx, event)
+    if reply and ctx.officer is not None and ctx.officer.role == Role.ADMIN.value and not ctx.in_group:
+        reply = _with_admin_notice(ctx, reply)
+    return reply
+
+
+def _with_admin_notice(ctx: Context, reply: Reply) -> Reply:
+    """Tell an admin, once, that pushes are paused (replies are free; pushes are not)."""
+    from models.schedule import DeliveryPause
+
+    pause = ctx.session.get(DeliveryPause, 1)
+    if pause is None or not pause.notice or pause.paused_until is None or pause.paused_until <= ctx.now:
+        return reply
+    if ctx.officer.id in pause.notified_officer_ids:
+        return reply
+    pause.notified_officer_ids = [*pause.notified_officer_ids, ctx.officer.id]
+    ctx.session.add(pause)
+    return [*reply[:4], TextMessage(text=pause.notice)]
+
+
+def _route(ctx: Context, event: Event) -> Reply:
     if isinstance(event, FollowEvent):
         from handlers.registration import on_follow
         return on_follow(ctx, unblocked=bool(getattr(event.follow, "is_unblocked", False)))

@@ -6,6 +6,7 @@ and not yet done, so a clock that was down catches up when it returns.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -30,6 +31,25 @@ def sweep_job(services: Services) -> None:
         log.info("clock: swept %d stale webhook event(s)", len(outcomes))
 
 
+def tick(services: Services) -> None:
+    """Reconcile and deliver, unless another clock holds the lock."""
+    from scheduler.delivery import deliver
+    from scheduler.lock import clock_lock
+    from scheduler.planning import reconcile
+
+    with clock_lock(services.engine) as got:
+        if not got:
+            log.info("clock: another clock holds the lock; skipping this tick")
+            return
+        planned = reconcile(services)
+        if any(planned.enqueued.values()):
+            log.info("clock: enqueued %s", planned.enqueued)
+        result = deliver(services)
+        if result.delivered or result.dead or result.expired or result.held:
+            log.info("clock: delivered %d, retried %d, dead %d, expired %d, held %d", result.delivered,
+                     result.retried, result.dead, result.expired, result.held)
+
+
 def build_scheduler(services: Services | None = None) -> BlockingScheduler:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     services = services or build_services()
@@ -38,5 +58,9 @@ def build_scheduler(services: Services | None = None) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=services.settings.tz)
     scheduler.add_job(sweep_job, "interval", minutes=2, args=[services], id="sweep",
                       max_instances=1, coalesce=True)
+    # Reconcile-and-deliver runs often and is cheap when nothing is due; a tick
+    # that overruns is skipped rather than stacked.
+    scheduler.add_job(tick, "interval", minutes=1, args=[services], id="tick", max_instances=1, coalesce=True,
+                      next_run_time=datetime.now(services.settings.tz))
     log.info("clock: jobs scheduled in %s", services.settings.bot_timezone)
     return scheduler
