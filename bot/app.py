@@ -34,6 +34,10 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(webhook.bp)
     app.register_blueprint(files.bp)
+    if settings.simulator:
+        from bot import simulator
+
+        app.register_blueprint(simulator.bp)
     cli.register(app)
     if not settings.line_channel_secret:
         log.debug("LINE_CHANNEL_SECRET is not set: development mode, webhook uses the development secret")

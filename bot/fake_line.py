@@ -544,6 +544,7 @@ class FakeLine:
         self.rich_menu_aliases: dict[str, str] = {}
         self.default_rich_menu: str | None = None
         self.user_rich_menus: dict[str, str] = {}
+        self.reply_token_users: dict[str, str] = {}  # reply token -> user, for the simulator
         # Called (outside the lock, in the server thread) with each recorded Call.
         self.on_call: Callable[[Call], None] | None = None
 
@@ -709,6 +710,8 @@ class FakeLine:
     # -- the WSGI app ---------------------------------------------------------
     def _wsgi(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         request = Request(environ)
+        if request.path.startswith("/_fake/"):
+            return self._control(request)(environ, start_response)
         arrived = time.time()
         body = request.get_data()
         payload: Any = None
@@ -752,6 +755,37 @@ class FakeLine:
             except Exception:
                 log.exception("FakeLine.on_call failed")
         return response(environ, start_response)
+
+    # -- control endpoints for the development simulator (not part of LINE's API) ----
+    def _control(self, request: Request) -> Response:
+        """/_fake/...: issue reply tokens, add content and profiles, read what was sent.
+
+        Not recorded as calls and not authenticated: the server listens on
+        127.0.0.1 only, and these exist so a simulator in another process can
+        play the LINE platform.
+        """
+        payload = request.get_json(silent=True) or {}
+        if request.path == "/_fake/reply-token" and request.method == "POST":
+            token = self.issue_reply_token()
+            with self._lock:
+                self.reply_token_users[token] = str(payload.get("user", ""))
+            return _json_response(200, {"replyToken": token})
+        if request.path == "/_fake/content" and request.method == "POST":
+            message_id = request.args.get("id") or uuid.uuid4().hex
+            self.add_content(message_id, request.get_data(), request.mimetype or "application/octet-stream")
+            return _json_response(200, {"id": message_id})
+        if request.path == "/_fake/profile" and request.method == "POST":
+            self.add_profile(str(payload.get("userId", "")), str(payload.get("displayName", "")))
+            return _json_response(200, {})
+        if request.path == "/_fake/messages" and request.method == "GET":
+            since = int(request.args.get("since", "0") or 0)
+            with self._lock:
+                total = len(self.calls)
+                users = dict(self.reply_token_users)
+            items = [{"kind": kind, "to": users.get(to, to) if kind == "reply" else to, "message": message}
+                     for kind, to, message in self.sent_messages(since)]
+            return _json_response(200, {"next": total, "items": items})
+        return _json_response(404, {"message": f"Not found: {request.path}"})
 
     def _handle(self, request: Request, body: bytes, payload: Any, request_id: str) -> Response:
         if request.headers.get("Authorization") != f"Bearer {self.access_token}":

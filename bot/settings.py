@@ -138,6 +138,10 @@ class Settings:
                 raise SettingsError(f"{var} must start with http:// or https://")
         if self.simulator and not self.is_development:
             raise SettingsError("SIMULATOR=1 is for development only (set TIDTAM_ENV=development)")
+        if self.simulator and self.env == "development" and self.line_channel_secret:
+            # The simulator signs events with the channel secret: with a real
+            # channel's secret anyone reaching /simulator could forge webhooks.
+            raise SettingsError("SIMULATOR=1 is refused while LINE_CHANNEL_SECRET is set (a real channel's secret)")
         return self
 
     @property

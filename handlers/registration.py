@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from bot import texts
 from handlers.registry import Context, Reply, command
-from ita.thai import fiscal_year
+from ita.thai import fiscal_year, polite_name
 from models import Officer, Organisation
 from models.plan import officer_measures
 from models.registration import Redeem, redeem_code
@@ -46,6 +46,14 @@ def register(ctx: Context, args: str) -> Reply:
 
 def on_linked(ctx: Context) -> None:
     """Run after an account is linked: attach the role's rich menu (done outside the request)."""
+    # -- rich menu linking (issue 10, bot/line_setup.py) --
+    services = ctx.services
+    if services is None or services.tasks is None or not ctx.user_id or ctx.officer is None:
+        return
+    from bot.line_setup import link_menu_task
+
+    services.tasks.submit(link_menu_task, services.line, ctx.user_id, ctx.officer.role)
+    # -- end rich menu linking --
 
 
 def welcome_registered(ctx: Context) -> Reply:
@@ -55,7 +63,7 @@ def welcome_registered(ctx: Context) -> Reply:
     measures = officer_measures(ctx.session, officer_id=officer.id, fiscal_year=year)
     if not measures:
         measures = officer_measures(ctx.session, officer_id=officer.id)
-    lines = [texts.REGISTER_OK.format(name=officer.name, org=org.name if org else "")]
+    lines = [texts.REGISTER_OK.format(name=polite_name(officer.name), org=org.name if org else "")]
     if measures:
         lines.append(texts.REGISTER_MEASURES_HEAD.format(count=len(measures)))
         lines += [f"• {m.number} {m.title[:60]}".replace("•  ", "• ") for m in measures[:MEASURES_LISTED]]
@@ -71,7 +79,7 @@ def on_follow(ctx: Context, *, unblocked: bool) -> Reply:
     if ctx.officer is not None:
         ctx.officer.reachable = True
         ctx.session.add(ctx.officer)
-        return [TextMessage(text=texts.FOLLOW_BACK.format(name=ctx.officer.name))]
+        return [TextMessage(text=texts.FOLLOW_BACK.format(name=polite_name(ctx.officer.name)))]
     return [TextMessage(text=texts.FOLLOW_NEW.format(how_to_register=texts.HOW_TO_REGISTER))]
 
 

@@ -14,7 +14,7 @@ from bot import texts, views
 from handlers import flows
 from handlers.registry import Context, Reply, command, postback
 from ita.status import AMBIGUOUS, STATUS_LABELS, Status, parse_percent, parse_report_command, parse_status
-from ita.thai import format_month, format_thai_date, to_arabic_digits
+from ita.thai import format_month, format_thai_date, polite_name, to_arabic_digits
 from models import Measure, Officer, Role
 from models.evidence import EvidenceError, store_evidence
 from models.people import OfficerLookupError, find_officer
@@ -129,7 +129,7 @@ def reminder_messages(session, *, officer: Officer, period: date, nudge: bool = 
     if not measures:
         return []
     template = texts.NUDGE_GREETING if nudge else texts.REMINDER_GREETING
-    heading = template.format(name=officer.name, period=period_label(period), count=len(measures))
+    heading = template.format(name=polite_name(officer.name), period=period_label(period), count=len(measures))
     return measures_messages(measures, status_map(session, officer.id, period), period, heading=heading)
 
 

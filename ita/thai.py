@@ -170,3 +170,15 @@ def parse_thai_date(text: str | None) -> date | None:
 def _month_start_after(d: date, months: int) -> date:
     index = d.year * 12 + d.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+_HONORIFICS = ("นางสาว", "นาง", "นาย", "น.ส.", "ดร.", "ว่าที่ร้อยตรี", "ว่าที่ ร.ต.")
+
+
+def polite_name(name: str) -> str:
+    """A name to follow คุณ: the person's name without นาย/นาง/นางสาว and the like."""
+    cleaned = normalize_text(name)
+    for honorific in sorted(_HONORIFICS, key=len, reverse=True):
+        if cleaned.startswith(honorific) and len(cleaned) > len(honorific):
+            return cleaned[len(honorific):].strip()
+    return cleaned

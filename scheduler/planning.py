@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from bot import texts
 from bot.events import Services
+from ita.thai import polite_name
 from ita.workdays import add_working_days, first_working_day_on_or_after, working_days_of_month
 from models import ClosedDay, Officer, Organisation, Role, utcnow
 from models.reporting import current_period, due_measures, reports_for_period
@@ -199,7 +200,7 @@ def nudge_messages(session: Session, officer: Officer, period: date) -> list:
     pending = pending_measures(session, officer, period)
     if not pending:
         return []
-    heading = texts.NUDGE_GREETING.format(name=officer.name, period=period_label(period), count=len(pending))
+    heading = texts.NUDGE_GREETING.format(name=polite_name(officer.name), period=period_label(period), count=len(pending))
     return measures_messages(pending, status_map(session, officer.id, period), period, heading=heading)
 
 

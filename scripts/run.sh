@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Run Tidtam locally on SQLite: migrate, then the web service and the clock
-# process together. Ctrl-C stops both.
+# Run Tidtam locally on SQLite with the chat simulator: migrate, load the demo,
+# then start a fake LINE API, the web service and the clock process together.
+# Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BIN=.venv/bin
 export TIDTAM_ENV="${TIDTAM_ENV:-development}"
 export PORT="${PORT:-8000}"
-BIN=.venv/bin
+FAKE_LINE_PORT="${FAKE_LINE_PORT:-8081}"
+export SIMULATOR=1
+export LINE_API_BASE_URL="http://127.0.0.1:${FAKE_LINE_PORT}"
+export LINE_DATA_API_BASE_URL="$LINE_API_BASE_URL"
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}"
 
 $BIN/flask --app bot init-db
+$BIN/flask --app bot demo-load
 
 pids=()
 cleanup() {
@@ -18,11 +25,18 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-$BIN/gunicorn 'bot:create_app()' --config gunicorn.conf.py --workers 1 --bind "127.0.0.1:$PORT" --access-logfile - &
+$BIN/python -m bot.fake_line --port "$FAKE_LINE_PORT" --access-token tidtam-development-token --quiet &
+pids+=($!)
+$BIN/gunicorn 'bot:create_app()' --config gunicorn.conf.py --workers 1 --threads 8 \
+  --bind "127.0.0.1:$PORT" --access-logfile /dev/null &
 pids+=($!)
 $BIN/python -m scheduler &
 pids+=($!)
 
+for _ in $(seq 1 50); do
+  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
 echo
-echo "Tidtam is running: http://127.0.0.1:$PORT/healthz   (Ctrl-C stops it)"
+echo "Tidtam is running. Open http://127.0.0.1:$PORT/simulator   (Ctrl-C stops it)"
 wait -n "${pids[@]}"

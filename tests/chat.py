@@ -6,25 +6,12 @@ and pushes), as recorded by the fake LINE server.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import itertools
-import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
-_counter = itertools.count(1)
+from bot.event_builder import base_event, body_of, media_message, new_event_id, new_message_id, sign, text_message
 
-
-def new_event_id() -> str:
-    return f"01TEST{int(time.time() * 1000):013d}{next(_counter):07d}"
-
-
-def sign(secret: str, body: str) -> str:
-    digest = hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
+__all__ = ["Chat", "Sent", "new_event_id", "sign"]
 
 
 @dataclass
@@ -70,34 +57,13 @@ class Chat:
 
     def _base(self, kind: str, user_id: str | None, group_id: str | None, *, reply: bool = True,
               event_id: str | None = None, redelivery: bool = False) -> dict[str, Any]:
-        if group_id:
-            source: dict[str, Any] = {"type": "group", "groupId": group_id}
-            if user_id:
-                source["userId"] = user_id
-        else:
-            source = {"type": "user", "userId": user_id}
-        event: dict[str, Any] = {
-            "type": kind,
-            "mode": "active",
-            "timestamp": int(time.time() * 1000),
-            "source": source,
-            "webhookEventId": event_id or new_event_id(),
-            "deliveryContext": {"isRedelivery": redelivery},
-        }
-        if reply:
-            event["replyToken"] = self.line.issue_reply_token()
-        return event
+        token = self.line.issue_reply_token() if reply else None
+        return base_event(kind, user_id, group_id, reply_token=token, event_id=event_id, redelivery=redelivery)
 
     def text_event(self, user_id: str | None, text: str, *, group_id: str | None = None,
                    mention_bot: bool = False, **kw) -> dict[str, Any]:
         event = self._base("message", user_id, group_id, **kw)
-        message: dict[str, Any] = {"id": str(next(_counter)), "type": "text", "text": text,
-                                   "quoteToken": "q" + str(next(_counter))}
-        if mention_bot:
-            message["text"] = "@Tidtam " + text
-            message["mention"] = {"mentionees": [
-                {"index": 0, "length": 7, "type": "user", "userId": "Ubot", "isSelf": True}]}
-        event["message"] = message
+        event["message"] = text_message(text, mention_bot=mention_bot)
         return event
 
     def postback_event(self, user_id: str, data: str, **kw) -> dict[str, Any]:
@@ -108,15 +74,9 @@ class Chat:
     def media_event(self, user_id: str, data: bytes, *, kind: str = "image",
                     content_type: str = "image/jpeg", file_name: str = "evidence.pdf", **kw) -> dict[str, Any]:
         event = self._base("message", user_id, kw.pop("group_id", None), **kw)
-        message_id = str(900000 + next(_counter))
+        message_id = new_message_id()
         self.line.add_content(message_id, data, content_type)
-        message: dict[str, Any] = {"id": message_id, "type": kind,
-                                   "contentProvider": {"type": "line"}}
-        if kind == "image":
-            message["quoteToken"] = "q" + message_id
-        if kind == "file":
-            message.update({"fileName": file_name, "fileSize": len(data)})
-        event["message"] = message
+        event["message"] = media_message(message_id, kind=kind, file_name=file_name, size=len(data))
         return event
 
     def follow_event(self, user_id: str, *, unblocked: bool = False, **kw) -> dict[str, Any]:
@@ -136,7 +96,7 @@ class Chat:
              body: str | None = None) -> Sent:
         """Post a batch; return the HTTP status and everything the bot sent meanwhile."""
         if body is None:
-            body = json.dumps({"destination": "Ubot", "events": events}, ensure_ascii=False)
+            body = body_of(events)
         if signature is None:
             signature = sign(self.secret, body)
         since = len(self.line.calls)

@@ -224,3 +224,13 @@ def test_format_then_parse_round_trip(d: date, abbr: bool, thai_digits: bool) ->
 def test_parsers_never_raise(text: str) -> None:
     parse_thai_date(text)
     find_month(text)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("นายสมชาย ใจดี", "สมชาย ใจดี"), ("นางสาวมาลี ศรีสุข", "มาลี ศรีสุข"), ("นางมาลี ศรีสุข", "มาลี ศรีสุข"),
+    ("สมชาย ใจดี", "สมชาย ใจดี"), ("นาย", "นาย"), ("น.ส. ก้อย", "ก้อย"),
+])
+def test_polite_name(name, expected):
+    from ita.thai import polite_name
+
+    assert polite_name(name) == expected
