@@ -47,7 +47,7 @@ OFFICERS = [
     DemoOfficer("Udemo-nok", "นางนกน้อย ประชาสัมพันธ์", "เจ้าพนักงานธุรการ", "สำนักปลัด", "officer"),
 ]
 UNREGISTERED_USER = "Udemo-newcomer"
-REGISTERED_DEMO = [o for o in OFFICERS if o.user_id != "Udemo-anan"]  # อนันต์ registers in the simulator
+REGISTERED_DEMO = [o for o in OFFICERS if o.user_id != "Udemo-malee"]  # มาลี registers in the simulator
 
 # (section, title, steps, responsible, period in document style, cadence word)
 MEASURES = [

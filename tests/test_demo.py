@@ -19,5 +19,5 @@ def test_demo_load_is_idempotent(runner, session):
     for officer in officers:
         assert session.exec(select(func.count()).select_from(Assignment).where(
             Assignment.officer_id == officer.id)).one() > 0, officer.name
-    anan = next(o for o in officers if o.name == "นายอนันต์ ยุติธรรม")
-    assert anan.line_user_id is None
+    malee = next(o for o in officers if o.name == "นางมาลี ศรีสุข")
+    assert malee.line_user_id is None

@@ -216,7 +216,7 @@ function renderComponent(c) {
       node = document.createElement("div");
   }
   if (c.margin && node.style) node.style.marginTop = GAPS[c.margin] || c.margin;
-  if (c.flex !== undefined && node.style) node.style.flex = String(c.flex);
+  if (c.flex !== undefined && node.style) node.style.flexGrow = String(c.flex);
   return node;
 }
 
@@ -246,7 +246,7 @@ $("form").addEventListener("submit", (e) => {
 $("file").addEventListener("change", async (e) => {
   const file = e.target.files[0];
   if (!file) return;
-  addUserBubble(`📎 ${file.name}`);
+  addUserBubble(`[ไฟล์] ${file.name}`);
   const form = new FormData();
   form.append("user", state.user);
   form.append("file", file);
