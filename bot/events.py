@@ -162,7 +162,7 @@ def _handle_one(services: Services, event_id: str, raw: dict[str, Any], route) -
 
     try:
         event = Event.from_dict(raw)
-    except (ValueError, TypeError) as exc:
+    except Exception as exc:  # the SDK raises KeyError, ValueError, ValidationError... for odd events
         # An event type this SDK does not know, or a malformed one: keep it, answer nothing.
         status = EventStatus.SKIPPED if "discriminator" in str(exc) else EventStatus.FAILED
         with Session(services.engine) as session:

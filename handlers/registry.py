@@ -116,7 +116,9 @@ def postback_handler(action: str) -> tuple[Handler, Role | None] | None:
 
 
 def clean_command_text(text: str) -> str:
-    """Normalise typed text for matching: spacing, zero-width characters, digits."""
+    """Normalise typed text: spacing, zero-width and control characters, Thai digits."""
+    # Control characters (NUL above all: PostgreSQL refuses it in text) carry no meaning in chat.
+    text = "".join(ch if ch >= " " or ch in "\n\t" else " " for ch in text)
     return to_arabic_digits(normalize_text(text))
 
 
