@@ -361,3 +361,10 @@ ANNUAL_FAILED = "ขออภัยค่ะ จัดทำรายงาน�
 ANNUAL_NO_MEASURES = "ยังไม่มีมาตรการของปีงบประมาณ พ.ศ. {year} ค่ะ"
 ANNUAL_YEARS_KNOWN = "ปีที่มีมาตรการ: {years}\nพิมพ์ เช่น รายงานประจำปี {example}"
 ANNUAL_FILE_NAME = "รายงานผลมาตรการ ITA {year}"
+
+# -- scores (ITA score questions, continued) -----------------------------------------
+SCORE_SUBJECT_TOOL_NAMED = "แบบวัด {tool} (ตัวชี้วัดที่ {numbers})"
+
+# -- summaries (supervisors), Flex labels ----------------------------------------------
+SUM_REPORTED_SHORT = "ส่งรายงานแล้ว {reported}/{due}"
+SUM_YEAR_TOTAL_SHORT = "รวมทั้งปี ส่งแล้ว {reported}/{due}"
