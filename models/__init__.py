@@ -27,3 +27,4 @@ __all__ = [
     "RegistrationLock", "ReportVersion", "Role", "StatusReport", "UTCDateTime", "Unit",
     "UnitAlias", "WebhookEvent", "database_ok", "make_engine", "session_scope", "utcnow",
 ]
+from models.scores import *  # noqa: E402,F401,F403

@@ -109,3 +109,20 @@ def test_cli_help_lists_commands_with_one_line_help(runner):
     result = runner.invoke(args=["--help"])
     assert result.exit_code == 0
     assert "init-db" in result.output and "Create or upgrade" in result.output
+
+
+def test_start_up_error_is_one_line_naming_the_variable(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINE_", "TIDTAM_ENV", "SECRET_KEY"))}
+    env["TIDTAM_ENV"] = "production"
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-c", "import bot; bot.create_app()"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        result.stderr.strip().splitlines()[0]] and "LINE_CHANNEL_SECRET" in result.stderr
+    assert "Traceback" not in result.stderr
