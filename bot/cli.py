@@ -40,6 +40,17 @@ def friendly_errors(func):
     return wrapper
 
 
+def write_template(path, writer, *, rows_are: str, import_command: str) -> None:
+    """Write a spreadsheet template with ``writer`` and say how to import it."""
+    if path.suffix.lower() not in (".xlsx", ".csv"):
+        fail("the template path must end in .xlsx or .csv")
+    try:
+        writer(path)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+    click.echo(f"Wrote {path}. Fill one {rows_are} a row, then: flask --app bot {import_command} {path}")
+
+
 def alembic_config(database_url: str) -> AlembicConfig:
     config = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 from sqlmodel import Session, select
 
-from bot.cli import cli_command, fail, services
+from bot.cli import cli_command, fail, services, write_template
 from bot.tables import format_table
+from bot.views import cut
 from ita.periods import Period, period_label
 from ita.plan import PlanImportError, read_plan
 from ita.staff import StaffImportError, read_staff
@@ -83,7 +84,7 @@ def _print_plan_summary(doc) -> None:
                   if m.period_start and m.period_end else "-")
         if m.period_assumed:
             period += " (assumed)"
-        rows.append([refs[m.key], _cut(m.title, 48), _cut(", ".join(m.responsible_units) or "-", 30),
+        rows.append([refs[m.key], cut(m.title, 48), cut(", ".join(m.responsible_units) or "-", 30),
                      period, m.cadence])
     click.echo(format_table(["ref", "title", "units", "period", "cadence"], rows))
     if doc.units:
@@ -94,24 +95,13 @@ def _print_plan_summary(doc) -> None:
             click.echo(f"  {warning}")
 
 
-def _cut(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 @cli_command("plan-template")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def plan_template_command(path: Path) -> None:
     """Write an empty plan spreadsheet (.xlsx or .csv) with an example row and notes."""
     from ita.plan_sheet import write_plan_template
 
-    if path.suffix.lower() not in (".xlsx", ".csv"):
-        fail("the template path must end in .xlsx or .csv")
-    try:
-        write_plan_template(path)
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror or exc}")
-    click.echo(f"Wrote {path}. Fill one measure a row, then: flask --app bot import-plan {path}")
+    write_template(path, write_plan_template, rows_are="measure", import_command="import-plan")
 
 
 @cli_command("import-officers")
@@ -265,7 +255,7 @@ def measures_command(org_name: str | None, year: int | None) -> None:
         rows = []
         for m in session.exec(query.order_by(Measure.fiscal_year, Measure.source_line, Measure.id)):
             period = (period_label(Period(m.period_start, m.period_end)) if m.period_start and m.period_end else "-")
-            rows.append([str(m.fiscal_year), m.ref, _cut(m.title, 50), _cut(m.responsible_text or "-", 28),
+            rows.append([str(m.fiscal_year), m.ref, cut(m.title, 50), cut(m.responsible_text or "-", 28),
                          period, m.cadence, str(counts.get(m.id, 0))])
         click.echo(f"{org.name}: {len(rows)} measure(s)")
         click.echo(format_table(["year", "ref", "title", "responsible", "period", "cadence", "officers"], rows))

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from sqlmodel import Session, select
 
-from bot.cli import cli_command, fail, services
+from bot.cli import cli_command, fail, services, write_template
 from bot.tables import format_table
 from ita.score_text import ScoreDocument, ScoreImportError, read_scores, write_score_template
 from ita.scores import INDICATORS, TOLERANCE, TOOL_INDICATORS, TOOLS, YearScores
@@ -152,13 +152,7 @@ def _print_warnings(doc: ScoreDocument) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def score_template_command(path: Path) -> None:
     """Write an empty ITA score spreadsheet (.xlsx or .csv) with example rows and notes."""
-    if path.suffix.lower() not in (".xlsx", ".csv"):
-        fail("the template path must end in .xlsx or .csv")
-    try:
-        write_score_template(path)
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror or exc}")
-    click.echo(f"Wrote {path}. Fill one score a row, then: flask --app bot import-scores {path}")
+    write_template(path, write_score_template, rows_are="score", import_command="import-scores")
 
 
 COMMANDS = [import_scores_command, score_template_command]
