@@ -179,3 +179,21 @@ def test_sweeper_finishes_events_left_received(chat, session, services, line):
     outcomes = sweep_stale_events(services)
     assert [o.status for o in outcomes] == ["done"]
     assert line.messages_to("U-swept")  # answered by push: the reply token is long gone
+
+
+def test_slow_commands_start_the_loading_animation_in_one_to_one_chats(chat, line, monkeypatch):
+    calls = []
+
+    def slow(ctx, args):
+        """ช้า"""
+        calls.append(args)
+        return []
+
+    cmd = registry.Command(("ช้า",), slow, None, True, True, "ช้า")
+    monkeypatch.setattr(registry, "_commands", [*registry._commands, cmd])
+    chat.text("U-slow", "ช้า")
+    loading = [c for c in line.calls if c.path == "/v2/bot/chat/loading/start"]
+    assert [c.json["chatId"] for c in loading] == ["U-slow"]
+    chat.text("U-slow", "ช้า", group_id="G-slow")  # no loading animation in groups
+    assert len([c for c in line.calls if c.path == "/v2/bot/chat/loading/start"]) == 1
+    assert calls == ["", ""]
