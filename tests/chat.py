@@ -105,9 +105,17 @@ class Chat:
             headers={"x-line-signature": signature, "content-type": "application/json"},
         )
         sent = Sent(status=response.status_code, response=response)
-        for kind, _to, message in self.line.sent_messages(since):
-            sent.kinds.append(kind)
-            sent.messages.append(message)
+        # Only what answers this batch: replies with its tokens, pushes to its chats. Background
+        # tasks of earlier tests may still be pushing to the shared fake server.
+        tokens = {e.get("replyToken") for e in events if isinstance(e, dict)}
+        chats = set()
+        for event in events:
+            source = event.get("source", {}) if isinstance(event, dict) else {}
+            chats.update(v for k, v in source.items() if k in ("userId", "groupId", "roomId"))
+        for kind, to, message in self.line.sent_messages(since):
+            if (kind == "reply" and to in tokens) or (kind != "reply" and to in chats) or not events:
+                sent.kinds.append(kind)
+                sent.messages.append(message)
         return sent
 
     def text(self, user_id: str | None, text: str, **kw) -> Sent:

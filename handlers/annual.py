@@ -1,0 +1,82 @@
+"""A supervisor's รายงานประจำปี: the year's results report as Word and Excel download links.
+
+The documents are built outside the request (the task pool) and pushed as
+two signed links that work for 24 hours; the reply says they are coming.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from bot import texts, views
+from bot.files import LINK_MAX_AGE, new_file_path, signed_url
+from handlers.registry import Context, Reply, command
+from ita.annual_report import Reporter, write_report
+from ita.thai import expand_be_year, fiscal_year, to_arabic_digits
+from models import Role, utcnow
+from models.annual import gather_annual_report, measure_years
+from models.org import Officer
+
+log = logging.getLogger(__name__)
+
+_YEAR = re.compile(r"(?<![0-9])([0-9]{4}|[0-9]{2})(?![0-9])")
+
+
+def _asked_year(args: str, today: date) -> int:
+    """The fiscal year typed after the command ("2568", "68"), else the current one."""
+    match = _YEAR.search(to_arabic_digits(args or ""))
+    if match:
+        year = expand_be_year(int(match.group(1)))
+        if 2400 <= year < 3000:
+            return year
+    return fiscal_year(today)
+
+
+@command("รายงานประจำปี", "annual report", role=Role.SUPERVISOR, slow=True, usage="รายงานประจำปี [ปีงบประมาณ]")
+def annual_report_command(ctx: Context, args: str) -> Reply:
+    """จัดทำรายงานผลการดำเนินการประจำปี (Word และ Excel) ส่งเป็นลิงก์ดาวน์โหลด"""
+    today = ctx.now.astimezone(ctx.settings.tz).date()
+    year = _asked_year(args, today)
+    organisation_id = ctx.officer.organisation_id
+    years = measure_years(ctx.session, organisation_id=organisation_id)
+    if year not in years:
+        lines = [texts.ANNUAL_NO_MEASURES.format(year=year)]
+        if years:
+            lines.append(texts.ANNUAL_YEARS_KNOWN.format(years=", ".join(map(str, years)), example=years[-1]))
+        return [views.text(views.lines(lines))]
+    ctx.services.tasks.submit(send_annual_report, ctx.services, user_id=ctx.user_id,
+                              organisation_id=organisation_id, year_be=year, officer_id=ctx.officer.id)
+    return [views.text(texts.ANNUAL_PREPARING.format(year=year))]
+
+
+def send_annual_report(services, *, user_id: str, organisation_id: int, year_be: int, officer_id: int,
+                       now: datetime | None = None) -> bool:
+    """Build the DOCX and XLSX, then push the asker both download links."""
+    settings = services.settings
+    try:
+        now = now or utcnow()
+        today = now.astimezone(settings.tz).date()
+        with Session(services.engine) as session:
+            officer = session.get(Officer, officer_id)
+            reporter = Reporter(name=officer.name if officer else "", position=(officer.position or "") if officer
+                                else "", day=today)
+            # The current year is reported up to today; a past year in full.
+            as_of = today if fiscal_year(today) == year_be else None
+            report = gather_annual_report(session, organisation_id=organisation_id, year_be=year_be,
+                                          tz=settings.tz, now=now, as_of=as_of, reporter=reporter)
+        name = texts.ANNUAL_FILE_NAME.format(year=year_be)
+        links = {}
+        for fmt in ("docx", "xlsx"):
+            path = write_report(report, new_file_path(settings, f".{fmt}"), fmt)
+            links[fmt] = signed_url(settings, path, download_name=f"{name}.{fmt}")
+        message = texts.ANNUAL_READY.format(year=year_be, total=len(report.measures),
+                                            reported=report.reported_count, docx=links["docx"],
+                                            xlsx=links["xlsx"], hours=LINK_MAX_AGE // 3600)
+        return bool(services.line.push(user_id, [views.text(message)], attempts=3).delivered)
+    except Exception:
+        log.exception("annual report %s for organisation %s failed", year_be, organisation_id)
+        services.line.push(user_id, [views.text(texts.ANNUAL_FAILED)], attempts=2)
+        return False
