@@ -103,7 +103,7 @@ def _last_bot_text(page) -> str:
     return page.locator(".messages .msg.bot, .messages .bubble").last.inner_text()
 
 
-def _wait_text(page, text: str, timeout: float = 15_000) -> None:
+def _wait_text(page, text: str, timeout: float = 45_000) -> None:
     page.locator(".messages").get_by_text(text, exact=False).last.wait_for(timeout=timeout)
 
 
@@ -133,13 +133,13 @@ def test_register_remind_report_and_summary(stack, browser):
 
     # 2. The reminder goes out through the real reminder path and arrives as a push.
     page.get_by_test_id("send-reminders").click()
-    page.get_by_test_id("remind-result").filter(has_text="ส่งแจ้งเตือนแล้ว").wait_for(timeout=30_000)
+    page.get_by_test_id("remind-result").filter(has_text="ส่งแจ้งเตือนแล้ว").wait_for(timeout=60_000)
     _wait_text(page, "ถึงเวลารายงานความคืบหน้า")
     _shot(page, "2-reminder")
 
     # 3. Report a measure with buttons: the first report button, then status, summary, confirm.
     button = page.locator(".messages .fx-button").first
-    button.wait_for(timeout=15_000)
+    button.wait_for(timeout=45_000)
     button.scroll_into_view_if_needed()
     button.click()
     _wait_text(page, "สถานะเป็นอย่างไร")
@@ -169,7 +169,7 @@ def test_register_remind_report_and_summary(stack, browser):
     page.get_by_test_id("persona").select_option("Udemo-palad")
     _type(page, "สรุป")
     page.wait_for_timeout(500)
-    page.locator(".messages .msg.bot, .messages .bubble").last.wait_for(timeout=15_000)
+    page.locator(".messages .msg.bot, .messages .bubble").last.wait_for(timeout=45_000)
     summary = page.locator(".messages").inner_text()
     assert "สรุป" in summary
     _shot(page, "5-summary")
