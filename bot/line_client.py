@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import urllib3
 from linebot.v3.messaging import (
@@ -140,13 +141,31 @@ class LineClient:
                 return result
         return result
 
-    def _push_once(self, to: str, messages: list[Message], key: str) -> SendResult:
+    def push_json(self, to: str, messages: list[dict[str, Any]], *, retry_key: str) -> SendResult:
+        """Push messages already stored as LINE JSON (the outbox), once, with the given key.
+
+        The SDK's own client sends the request, but without rebuilding and
+        re-validating message models that were validated when they were made:
+        for a fan-out to thousands of officers that work dominates.
+        """
+        return self._push_once(to, list(messages)[:5], retry_key, prepared=True)
+
+    def _push_once(self, to: str, messages: list, key: str, *, prepared: bool = False) -> SendResult:
         try:
-            self.api.push_message(
-                PushMessageRequest(to=to, messages=messages),
-                x_line_retry_key=key,
-                _request_timeout=self.timeout,
-            )
+            if prepared:
+                self.api.api_client.call_api(
+                    "/v2/bot/message/push", "POST", {}, [],
+                    {"Accept": "application/json", "Content-Type": "application/json", "X-Line-Retry-Key": key},
+                    body={"to": to, "messages": messages}, post_params=[], files={}, response_types_map={},
+                    auth_settings=["Bearer"], _preload_content=False, _request_timeout=self.timeout,
+                    collection_formats={},
+                )
+            else:
+                self.api.push_message(
+                    PushMessageRequest(to=to, messages=messages),
+                    x_line_retry_key=key,
+                    _request_timeout=self.timeout,
+                )
             return SendResult(delivered=True, status=200, retry_key=key, via="push")
         except ApiException as exc:
             if exc.status == 409:

@@ -21,6 +21,7 @@ from models.people import OfficerLookupError, find_officer
 from models.plans import find_measure
 from models.reporting import (
     Draft,
+    ReportingSnapshot,
     assigned_measures,
     can_report,
     current_period,
@@ -29,6 +30,7 @@ from models.reporting import (
     latest_reports,
     measure_is_due,
     report_history,
+    reporting_snapshot,
     reports_for_period,
     save_report,
 )
@@ -123,14 +125,22 @@ def status_map(session, officer_id: int, period: date) -> dict[int, tuple[str, i
     return result
 
 
-def reminder_messages(session, *, officer: Officer, period: date, nudge: bool = False) -> Reply:
-    """The reminder an officer receives for a period (the scheduler pushes it)."""
-    measures = due_measures(session, officer_id=officer.id, period=period)
+def reminder_for(officer: Officer, snapshot: ReportingSnapshot, measures: list[Measure], *,
+                 nudge: bool = False) -> Reply:
+    """The reminder (or nudge) for one officer, built from the organisation's snapshot."""
     if not measures:
         return []
     template = texts.NUDGE_GREETING if nudge else texts.REMINDER_GREETING
-    heading = template.format(name=polite_name(officer.name), period=period_label(period), count=len(measures))
-    return measures_messages(measures, status_map(session, officer.id, period), period, heading=heading)
+    heading = template.format(name=polite_name(officer.name), period=period_label(snapshot.period),
+                              count=len(measures))
+    return measures_messages(measures, snapshot.statuses.get(officer.id, {}), snapshot.period, heading=heading)
+
+
+def reminder_messages(session, *, officer: Officer, period: date, nudge: bool = False) -> Reply:
+    """The reminder an officer receives for a period (the scheduler pushes it)."""
+    snapshot = reporting_snapshot(session, organisation_id=officer.organisation_id, period=period)
+    measures = snapshot.pending(officer.id) if nudge else snapshot.due(officer.id)
+    return reminder_for(officer, snapshot, measures, nudge=nudge)
 
 
 @command("งานของฉัน", "my tasks", "tasks")

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from linebot.v3.messaging.models import Message
 from sqlmodel import Session, select
 
 from bot import texts
@@ -162,12 +161,10 @@ def _claim(services: Services, now: datetime, size: int) -> list[OutboxMessage]:
 
 
 def _push(services: Services, row: OutboxMessage) -> SendResult:
-    try:
-        messages = [Message.from_dict(m) for m in row.messages]
-    except Exception as exc:  # a row that cannot be sent as stored will never be sendable
-        return SendResult(delivered=False, status=400, error=f"unreadable message: {type(exc).__name__}",
-                          retry_key=row.retry_key, via="push")
-    return services.line.push(row.recipient, messages, retry_key=row.retry_key)
+    if not isinstance(row.messages, list) or not row.messages:
+        return SendResult(delivered=False, status=400, error="no messages stored", retry_key=row.retry_key,
+                          via="push")
+    return services.line.push_json(row.recipient, row.messages, retry_key=row.retry_key)
 
 
 def _record(services: Services, outcomes: list[tuple[OutboxMessage, SendResult]], now: datetime,

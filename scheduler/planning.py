@@ -17,10 +17,9 @@ from sqlmodel import Session, select
 
 from bot import texts
 from bot.events import Services
-from ita.thai import polite_name
 from ita.workdays import add_working_days, first_working_day_on_or_after, working_days_of_month
 from models import ClosedDay, Officer, Organisation, Role, utcnow
-from models.reporting import current_period, due_measures, reports_for_period
+from models.reporting import ReportingSnapshot, current_period, reporting_snapshot
 from models.schedule import OutboxKind, OutboxMessage, OutboxStatus, Schedule
 
 log = logging.getLogger(__name__)
@@ -110,8 +109,6 @@ def _existing(session: Session, organisation_id: int, period: date) -> set[tuple
 def reconcile(services: Services, *, now: datetime | None = None, organisation: str | None = None,
               force_reminders: bool = False, dry_run: bool = False) -> PlanResult:
     """Enqueue whatever is due now for every organisation (or one)."""
-    from handlers.reporting import reminder_messages
-
     now = now or utcnow()
     tz = services.settings.tz
     local_now = now.astimezone(tz)
@@ -126,8 +123,7 @@ def reconcile(services: Services, *, now: datetime | None = None, organisation: 
             if not schedule.enabled and not force_reminders:
                 continue
             try:
-                _reconcile_org(session, org, schedule, period, local_now, now, force_reminders, dry_run, result,
-                               reminder_messages)
+                _reconcile_org(session, org, schedule, period, local_now, now, force_reminders, dry_run, result)
                 if dry_run:
                     session.rollback()
                 else:
@@ -139,12 +135,12 @@ def reconcile(services: Services, *, now: datetime | None = None, organisation: 
     return result
 
 
-def _reconcile_org(session, org, schedule, period, local_now, now, force_reminders, dry_run, result,
-                   reminder_messages) -> None:
+def _reconcile_org(session, org, schedule, period, local_now, now, force_reminders, dry_run, result) -> None:
     closed = closed_days(session, org.id)
     tl = timeline(schedule, period, closed, local_now.tzinfo)
     existing = _existing(session, org.id, period)
     reminder_dates = _reminder_dates(session, org.id, period, local_now.tzinfo)
+    snapshot = reporting_snapshot(session, organisation_id=org.id, period=period)
     officers = session.exec(select(Officer).where(Officer.organisation_id == org.id, Officer.active,
                                                   Officer.line_user_id.is_not(None))).all()
     today = local_now.date()
@@ -163,14 +159,16 @@ def _reconcile_org(session, org, schedule, period, local_now, now, force_reminde
             if kind == OutboxKind.REMINDER:
                 reminder_dates[officer.id] = local_now.date()
 
+    from handlers.reporting import reminder_for
+
     reminders_due = force_reminders or local_now >= tl.reminder_at
     for officer in officers:
         if not officer.reachable or officer.on_leave(today):
-            if due_measures(session, officer_id=officer.id, period=period):
+            if snapshot.due(officer.id):
                 skipped.append(officer.name)
             continue
         if reminders_due and (officer.id, OutboxKind.REMINDER.value, 1) not in existing:
-            add(officer, OutboxKind.REMINDER, 1, reminder_messages(session, officer=officer, period=period))
+            add(officer, OutboxKind.REMINDER, 1, reminder_for(officer, snapshot, snapshot.due(officer.id)))
         reminded_on = reminder_dates.get(officer.id)
         if reminded_on is None:
             continue
@@ -181,30 +179,15 @@ def _reconcile_org(session, org, schedule, period, local_now, now, force_reminde
             if nudge_at.month != period.month or local_now < nudge_at:
                 continue
             if (officer.id, OutboxKind.NUDGE.value, index) not in existing:
-                add(officer, OutboxKind.NUDGE, index, nudge_messages(session, officer, period))
+                add(officer, OutboxKind.NUDGE, index,
+                    reminder_for(officer, snapshot, snapshot.pending(officer.id), nudge=True))
     if local_now >= tl.digest_at:
         for supervisor in [o for o in officers if o.role == Role.SUPERVISOR.value and o.reachable]:
             if (supervisor.id, OutboxKind.DIGEST.value, 1) not in existing:
-                add(supervisor, OutboxKind.DIGEST, 1, digest_messages(session, org, period, today, tl))
+                add(supervisor, OutboxKind.DIGEST, 1, digest_messages(session, org, snapshot, today))
 
 
-def pending_measures(session: Session, officer: Officer, period: date):
-    reported = reports_for_period(session, officer_id=officer.id, period=period)
-    return [m for m in due_measures(session, officer_id=officer.id, period=period) if m.id not in reported]
-
-
-def nudge_messages(session: Session, officer: Officer, period: date) -> list:
-    """A follow-up for an officer who has not reported every due measure (empty when done)."""
-    from handlers.reporting import measures_messages, period_label, status_map
-
-    pending = pending_measures(session, officer, period)
-    if not pending:
-        return []
-    heading = texts.NUDGE_GREETING.format(name=polite_name(officer.name), period=period_label(period), count=len(pending))
-    return measures_messages(pending, status_map(session, officer.id, period), period, heading=heading)
-
-
-def digest_messages(session: Session, org: Organisation, period: date, today: date, tl: Timeline) -> list:
+def digest_messages(session: Session, org: Organisation, snapshot: ReportingSnapshot, today: date) -> list:
     """The supervisors' digest after the deadline: who reported, who did not, who was skipped."""
     from bot import views
     from handlers.reporting import period_label
@@ -214,14 +197,13 @@ def digest_messages(session: Session, org: Organisation, period: date, today: da
     officers = session.exec(select(Officer).where(Officer.organisation_id == org.id, Officer.active)).all()
     done, missing, away = [], [], []
     for officer in officers:
-        due = due_measures(session, officer_id=officer.id, period=period)
-        if not due:
+        if not snapshot.due(officer.id):
             continue
         if not officer.reachable or officer.on_leave(today) or not officer.line_user_id:
             away.append(officer)
             continue
-        (missing if pending_measures(session, officer, period) else done).append(officer)
-    lines = [texts.DIGEST_HEAD.format(org=org.name, period=period_label(period)),
+        (missing if snapshot.pending(officer.id) else done).append(officer)
+    lines = [texts.DIGEST_HEAD.format(org=org.name, period=period_label(snapshot.period)),
              texts.DIGEST_COUNTS.format(done=len(done), total=len(done) + len(missing))]
     if missing:
         lines.append(texts.DIGEST_MISSING)
@@ -247,13 +229,16 @@ def manual_nudge(services: Services, session: Session, *, organisation_id: int, 
         OutboxMessage.kind == OutboxKind.NUDGE.value, OutboxMessage.sequence == sequence)).first()
     if already is not None:
         return 0, True
+    from handlers.reporting import reminder_for
+
     count = 0
+    snapshot = reporting_snapshot(session, organisation_id=organisation_id, period=period)
     officers = session.exec(select(Officer).where(Officer.organisation_id == organisation_id, Officer.active,
                                                   Officer.reachable, Officer.line_user_id.is_not(None))).all()
     for officer in officers:
         if officer.on_leave(local_now.date()):
             continue
-        messages = nudge_messages(session, officer, period)
+        messages = reminder_for(officer, snapshot, snapshot.pending(officer.id), nudge=True)
         if messages and enqueue(session, organisation_id=organisation_id, officer=officer, period=period,
                                 kind=OutboxKind.NUDGE, sequence=sequence, messages=messages, now=now):
             count += 1
