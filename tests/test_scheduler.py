@@ -272,3 +272,16 @@ def test_supervisor_nudge_command_once_a_day(chat, services, session, world, lin
         assert "ส่งได้วันละครั้ง" in chat.text(boss, "เตือน").text
     assert "ผู้บังคับบัญชา" in chat.text(world.officers["สมชาย ใจดี"].line_user_id, "เตือน").text
     assert len(line.pushes()) == 3
+
+
+def test_a_second_clock_is_kept_out(services):
+    from scheduler.lock import clock_lock
+
+    with clock_lock(services.engine) as first:
+        assert first
+        other_engine = __import__("models").make_engine(services.engine.url.render_as_string(hide_password=False))
+        with clock_lock(other_engine) as second:
+            assert second is False
+        other_engine.dispose()
+    with clock_lock(services.engine) as again:
+        assert again  # released when the first clock finished

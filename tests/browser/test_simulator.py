@@ -147,8 +147,13 @@ def test_register_remind_report_and_summary(stack, browser):
     _wait_text(page, "สรุปผลการดำเนินการ")
     _type(page, "เผยแพร่ผลการจัดซื้อจัดจ้างบนเว็บไซต์แล้ว")
     _wait_text(page, "ไปยืนยัน")
+    # Evidence: a photo attached with the แนบ button is downloaded by the bot through the content API.
+    page.get_by_test_id("file").set_input_files(
+        {"name": "evidence.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff\xe0" + b"0" * 2048})
+    _wait_text(page, "ได้รับหลักฐานแล้ว")
     page.locator("#quick .chip", has_text="ไปยืนยัน").click()
     _wait_text(page, "กรุณาตรวจสอบรายงาน")
+    _wait_text(page, "หลักฐาน: 1 ไฟล์")
     _shot(page, "3-confirm")
     page.locator("#quick .chip", has_text="ยืนยัน").first.click()
     _wait_text(page, "บันทึกรายงานมาตรการ")
