@@ -13,11 +13,7 @@ an image; Thai labels need a Thai font, found once per process
 """
 from __future__ import annotations
 
-import functools
-import importlib.metadata
 import logging
-import shutil
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +23,8 @@ from sqlmodel import Session, func, select
 
 from bot import texts, views
 from bot.files import new_file_path, signed_url
-from bot.settings import PROJECT_ROOT
 from handlers.registry import Context, Reply, command
+from ita.progress_chart import thai_font_path
 from ita.questions import Query, looks_like_score_question, parse_question
 from ita.scores import (
     INDICATORS,
@@ -51,10 +47,6 @@ MAX_LISTED_QUESTIONS = 10
 MAX_LISTED_MEASURES = 15
 QUESTION_LETTER = {"IIT": "i", "EIT": "e", "OIT": "o"}
 CHART_DPI, PREVIEW_DPI = 150, 60
-FONT_SUFFIXES = (".ttf", ".otf")
-FONTS_DIR = PROJECT_ROOT / "instance" / "fonts"
-PREFERRED_FONTS = ("sarabun", "notosansthai", "loma", "waree", "garuda", "umpush")
-FONT_STYLES = ("bold", "italic", "oblique", "light")
 
 
 # -- entry points -------------------------------------------------------------------
@@ -516,7 +508,7 @@ def draw_indicator_chart(now: YearScores, before: YearScores | None, paths: Sequ
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
-    font_path = thai_font_path()
+    font_path = thai_font_path()  # ita.progress_chart: one finder for every chart
     font = FontProperties(fname=str(font_path)) if font_path else FontProperties(family="DejaVu Sans")
     thai = font_path is not None
     small = font.copy()
@@ -555,58 +547,3 @@ def draw_indicator_chart(now: YearScores, before: YearScores | None, paths: Sequ
         fig.savefig(path, dpi=dpi, format="png")
 
 
-@functools.lru_cache(maxsize=1)
-def thai_font_path() -> Path | None:
-    """A font file with Thai letters: one put in instance/fonts, fontconfig's, else one inside a Python package."""
-    for candidate in (*_files_in(FONTS_DIR), *_fontconfig_thai_fonts(), *_package_fonts()):
-        if _has_thai(candidate):
-            log.info("score charts use the Thai font %s", candidate)
-            return candidate
-    log.warning("no Thai font found (fc-list :lang=th, %s, Python packages); charts use English labels", FONTS_DIR)
-    return None
-
-
-def _fontconfig_thai_fonts() -> list[Path]:
-    if not shutil.which("fc-list"):
-        return []
-    try:
-        out = subprocess.run(["fc-list", ":lang=th", "file"], capture_output=True, text=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
-    paths = [Path(line.split(":", 1)[0].strip()) for line in out.splitlines() if line.strip()]
-    return sorted((p for p in paths if p.suffix.lower() in FONT_SUFFIXES), key=_font_preference)
-
-
-def _font_preference(path: Path) -> tuple[bool, int, str]:
-    """Regular weights of plain sans-serif faces first."""
-    name = path.stem.lower().replace(" ", "").replace("_", "")
-    styled = any(style in name for style in FONT_STYLES)
-    family = next((i for i, f in enumerate(PREFERRED_FONTS) if f in name), len(PREFERRED_FONTS))
-    return styled, family, name
-
-
-def _files_in(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted((p for p in folder.glob("*") if p.suffix.lower() in FONT_SUFFIXES), key=_font_preference)
-
-
-def _package_fonts() -> list[Path]:
-    found = []
-    for dist in importlib.metadata.distributions():
-        if (dist.metadata["Name"] or "").lower() == "matplotlib":
-            continue  # its bundled DejaVu and STIX fonts have no Thai
-        for file in dist.files or ():
-            if file.suffix.lower() in FONT_SUFFIXES:
-                found.append(Path(str(dist.locate_file(file))))
-    return sorted(found, key=_font_preference)
-
-
-def _has_thai(path: Path) -> bool:
-    from matplotlib.ft2font import FT2Font
-
-    try:
-        charmap = FT2Font(str(path)).get_charmap()
-    except (OSError, RuntimeError, ValueError):
-        return False
-    return all(code in charmap for code in (0x0E01, 0x0E32, 0x0E48))  # ก, า and the tone mark ่
