@@ -37,7 +37,8 @@ class Context:
     user_id: str | None
     group_id: str | None
     officer: Officer | None
-    text: str = ""
+    text: str = ""  # normalised for matching: one line, Arabic digits
+    raw_text: str = ""  # as typed, for storing: line breaks and Thai digits kept, control characters removed
     postback: dict[str, str] = field(default_factory=dict)
     mentioned: bool = False
     message: Any = None  # the SDK's message content for media events
@@ -113,6 +114,13 @@ def commands() -> list[Command]:
 
 def postback_handler(action: str) -> tuple[Handler, Role | None] | None:
     return _postbacks.get(action)
+
+
+def clean_free_text(text: str) -> str:
+    """Tidy text that will be stored: each line normalised, line breaks and digits kept."""
+    text = "".join(ch if ch >= " " or ch in "\n\t" else " " for ch in text)
+    lines = [normalize_text(line) for line in text.replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip()
 
 
 def clean_command_text(text: str) -> str:

@@ -196,7 +196,10 @@ def ask_measure(ctx: Context, officer: Officer, question: str | None = None) -> 
 @command("รายงาน", "report", usage="รายงาน [เลขมาตรการ สถานะ ร้อยละ ผลการดำเนินการ]")
 def report_command(ctx: Context, args: str) -> Reply:
     """รายงานความคืบหน้ามาตรการ (กดปุ่มหรือพิมพ์ในข้อความเดียว)"""
-    parsed = parse_report_command(f"รายงาน {args}")
+    # Parse what was typed (the parser reads Thai digits itself) so the text keeps them.
+    parsed = parse_report_command(ctx.raw_text) if ctx.raw_text else None
+    if parsed is None:
+        parsed = parse_report_command(f"รายงาน {args}")
     return _start_from_typed(ctx, ctx.officer, parsed, via="shortcut")
 
 
@@ -380,12 +383,12 @@ def on_text(ctx: Context, conversation) -> Reply:
             return [views.text(texts.PERCENT_NOT_UNDERSTOOD, [views.say_action(f"{p}%") for p in PERCENT_BUTTONS])]
         data["percent"] = percent
     elif step == "summary":
-        data["summary"] = "" if answer == texts.BTN_SKIP else answer
+        data["summary"] = "" if answer == texts.BTN_SKIP else (ctx.raw_text or answer)
     elif step == "obstacles":
-        data["obstacles"] = answer
+        data["obstacles"] = ctx.raw_text or answer
     elif step == "more":
         if answer not in (texts.BTN_TO_CONFIRM, texts.BTN_SKIP, texts.NOTHING_MORE):
-            data["outcome"] = answer
+            data["outcome"] = ctx.raw_text or answer
         data["more_done"] = True
     elif step == "edit":
         fields = EDITABLE.get(answer)

@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from bot import texts
 from bot.events import Services
 from handlers import flows
-from handlers.registry import Context, Reply, clean_command_text, match_command, postback_handler
+from handlers.registry import Context, Reply, clean_command_text, clean_free_text, match_command, postback_handler
 from models import Officer, Role, utcnow
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,7 @@ def _route_text(ctx: Context) -> Reply:
     if len(cleaned) > MAX_TEXT:
         return [TextMessage(text=texts.TOO_LONG.format(limit=MAX_TEXT))]
     ctx.text = cleaned
+    ctx.raw_text = clean_free_text(text)
     conversation = flows.active(ctx) if not ctx.in_group else None
 
     if cleaned.lower() in CANCEL_WORDS:

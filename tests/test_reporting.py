@@ -315,3 +315,18 @@ def test_few_measures_use_quick_replies(session):
 def test_measure_numbers_in_reports_are_measure_refs(session, world):
     assert session.exec(select(Measure)).first().ref
     assert session.exec(select(Officer)).first().line_user_id
+
+
+def test_free_text_keeps_line_breaks_and_thai_digits(chat, session, world):
+    user = _user(world)
+    chat.text(user, "รายงาน ๑ ดำเนินการแล้ว ๑๐๐% ประชุม ๓ ครั้ง")
+    chat.text(user, "ยืนยัน")
+    chat.postback(user, f"a=rep&m={world.measures['3'].id}")
+    chat.text(user, "กำลังทำ")
+    chat.text(user, "50%")
+    chat.text(user, "ร่างคู่มือแล้ว ๒ บท\nรอตรวจทาน")
+    chat.text(user, "ไปยืนยัน")
+    chat.text(user, "ยืนยัน")
+    (first, _), (second, _) = _versions(session)
+    assert first.summary == "ประชุม ๓ ครั้ง" and first.percent == 100
+    assert second.summary == "ร่างคู่มือแล้ว ๒ บท\nรอตรวจทาน"
