@@ -8,7 +8,9 @@ import os
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "4"))
+# A thread waits on LINE during each reply (tens of ms from production servers): with 4
+# threads a worker was capped by waiting, not by CPU (bench/README.md).
+threads = int(os.environ.get("WEB_THREADS", "8"))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5

@@ -33,7 +33,7 @@ from models import EventStatus, WebhookEvent, utcnow
 
 log = logging.getLogger(__name__)
 
-STALE_CLAIM = timedelta(seconds=60)
+STALE_CLAIM = timedelta(seconds=60)  # the default of WEBHOOK_STALE_SECONDS
 
 
 @dataclass
@@ -89,7 +89,7 @@ def store_event(engine: Engine, raw: dict[str, Any]) -> str:
     return event_id
 
 
-def claim_event(engine: Engine, event_id: str) -> bool:
+def claim_event(engine: Engine, event_id: str, *, stale: timedelta = STALE_CLAIM) -> bool:
     """Take the event for handling; False when it is done or another worker holds it."""
     now = utcnow()
     table = WebhookEvent.__table__
@@ -100,7 +100,7 @@ def claim_event(engine: Engine, event_id: str) -> bool:
             sa.or_(
                 table.c.status == EventStatus.RECEIVED.value,
                 sa.and_(table.c.status == EventStatus.PROCESSING.value,
-                        table.c.claimed_at < now - STALE_CLAIM),
+                        table.c.claimed_at < now - stale),
             )
         )
         .values(status=EventStatus.PROCESSING.value, claimed_at=now, attempts=table.c.attempts + 1)
@@ -151,7 +151,7 @@ def process_events(services: Services, raw_events: list[Any]) -> list[Outcome]:
 
 
 def _handle_one(services: Services, event_id: str, raw: dict[str, Any], route) -> Outcome:
-    if not claim_event(services.engine, event_id):
+    if not claim_event(services.engine, event_id, stale=_stale_window(services)):
         log.info("webhook: event %s already handled or in hand; skipped", event_id)
         return Outcome(event_id, "duplicate")
     if raw.get("mode") == "standby":
@@ -199,6 +199,10 @@ def _handle_one(services: Services, event_id: str, raw: dict[str, Any], route) -
     return Outcome(event_id, status)
 
 
+def _stale_window(services: Services) -> timedelta:
+    return timedelta(seconds=services.settings.webhook_stale_seconds)
+
+
 def send_reply(services: Services, raw: dict[str, Any], reply: Reply) -> None:
     """Send a handler's messages by reply, falling back to a push to the chat."""
     source = raw.get("source") or {}
@@ -224,7 +228,7 @@ def sweep_stale_events(services: Services, *, older_than: timedelta = timedelta(
                 sa.or_(
                     sa.and_(table.c.status == EventStatus.RECEIVED.value, table.c.received_at < cutoff),
                     sa.and_(table.c.status == EventStatus.PROCESSING.value,
-                            table.c.claimed_at < utcnow() - STALE_CLAIM),
+                            table.c.claimed_at < utcnow() - _stale_window(services)),
                 )
             )
             .order_by(table.c.id)

@@ -48,6 +48,7 @@ class Settings:
     evidence_max_bytes: int = 10 * 1024 * 1024
     flow_timeout_minutes: int = 30
     outbox_stale_seconds: int = 120  # a push claimed this long ago by a dead clock is sent again
+    webhook_stale_seconds: int = 60  # a webhook event claimed this long ago by a dead worker is handled again
     line_connect_timeout: float = 3.0
     line_read_timeout: float = 10.0
     max_body_bytes: int = 1024 * 1024
@@ -91,6 +92,7 @@ class Settings:
             "EVIDENCE_MAX_BYTES": "evidence_max_bytes",
             "FLOW_TIMEOUT_MINUTES": "flow_timeout_minutes",
             "OUTBOX_STALE_SECONDS": "outbox_stale_seconds",
+            "WEBHOOK_STALE_SECONDS": "webhook_stale_seconds",
         }
         for var, name in int_vars.items():
             if env.get(var):

@@ -62,8 +62,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return _create_engine(
         url,
         echo=echo,
-        pool_size=5,
-        max_overflow=5,
+        # One connection per gunicorn thread (WEB_THREADS, 8) plus the task pool, kept open:
+        # a smaller pool opened and closed a connection for every few events under load.
+        pool_size=10,
+        max_overflow=10,
         pool_pre_ping=True,
         pool_recycle=1800,
         connect_args={"connect_timeout": 5},
