@@ -1,0 +1,985 @@
+"""Webhook benchmark: the product under gunicorn against a bare signature-checking baseline.
+
+Starts the product exactly as the Procfile does (``gunicorn 'bot:create_app()'
+--config gunicorn.conf.py``) on PostgreSQL (a database of its own, created and
+dropped here) and on SQLite (a temporary file), with the fake LINE server in
+its own process, loads 2,000 registered officers with their measures, scores
+and earlier reports, then fires signed webhook batches from a separate load
+generator process over keep-alive connections. The mix: 60% answers inside a
+reporting flow (start, status, percent, summary, confirm), 20% ``งานของฉัน``,
+10% ``สรุป`` from supervisors, 10% score questions. Every event has its own
+webhookEventId and a reply token issued by the fake LINE server.
+
+For each target it measures the maximum throughput (closed loop) and the
+latency at half of that rate (open loop, paced; latency counted from the
+scheduled send time), and checks that every request answered 200 and that
+every event sent is ``done`` in the webhookevent table. The baseline
+(bench/baseline_app.py: verify the signature, answer 200) runs under the same
+gunicorn settings with the same load generator in the same run.
+
+    .venv/bin/python bench/webhook.py [--repeat 2] [--backends postgresql,sqlite]
+        [--connections 8] [--batch 1] [--workers 2] [--threads 4]
+    .venv/bin/python bench/webhook.py --count-queries   # statements per event kind, in-process
+
+PostgreSQL: TIDTAM_BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
+is the server; the benchmark creates and drops its own database on it.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SECRET = "bench-channel-secret"
+TOKEN = "bench-access-token"
+PG_URL = os.environ.get("TIDTAM_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+MIX = (("flow", 0.6), ("tasks", 0.2), ("summary", 0.1), ("score", 0.1))
+SCORE_QUESTION = "คะแนน ITA ปีนี้เท่าไหร่"
+# The three kinds of answers an officer gives in the reporting flow (status, percent or None).
+FLOW_ANSWERS = (("กำลังดำเนินการ", "60%"), ("อยู่ระหว่างดำเนินการ", "ร้อยละ 40"), ("ดำเนินการแล้วเสร็จ", None))
+SUMMARIES = ("จัดประชุมชี้แจงบุคลากรแล้ว ๒ ครั้ง", "เผยแพร่ข้อมูลบนเว็บไซต์ของหน่วยงานแล้ว",
+             "อยู่ระหว่างรวบรวมเอกสารหลักฐาน")
+
+
+# -- processes --------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(port: int, path: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
+    """Wait until GET path answers 200, or fail when the process died or the time is up."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before it was ready")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+            conn.close()
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing answered 200 on port {port}{path} within {timeout:.0f} s")
+
+
+def stop(proc: subprocess.Popen | None) -> None:
+    """Stop a process this script started: SIGTERM, then SIGKILL if it lingers."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=25)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+# The fake LINE server with a fixed delay on every API call, to play LINE's network latency.
+_SLOW_FAKE = """
+import sys, time
+from bot.fake_line import FakeLine
+fake = FakeLine(access_token=sys.argv[2])
+fake.delay_next(10**9, seconds=float(sys.argv[3]), path="/v2/bot/*")
+fake.start(port=int(sys.argv[1]))
+while True:
+    time.sleep(3600)
+"""
+
+
+def start_fake_line(log_dir: Path, latency: float = 0.0) -> tuple[subprocess.Popen, str]:
+    """Run the fake LINE server in its own process (``python -m bot.fake_line``)."""
+    port = free_port()
+    log = open(log_dir / "fake_line.log", "wb")  # noqa: SIM115  (closed with the process)
+    if latency > 0:
+        cmd = [sys.executable, "-c", _SLOW_FAKE, str(port), TOKEN, str(latency)]
+    else:
+        cmd = [sys.executable, "-m", "bot.fake_line", "--port", str(port), "--quiet", "--access-token", TOKEN]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("the fake LINE server did not start")
+
+
+@dataclass
+class Gunicorn:
+    name: str
+    proc: subprocess.Popen
+    port: int
+    log_path: Path
+
+    def tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def start_gunicorn(name: str, app: str, env: dict[str, str], log_dir: Path, *, pythonpath: str | None = None,
+                   ready_path: str = "/healthz") -> Gunicorn:
+    """Start gunicorn with the Procfile's configuration file; PORT and WEB_* come from env."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "gunicorn", app, "--config", str(ROOT / "gunicorn.conf.py")]
+    if pythonpath:
+        cmd += ["--pythonpath", pythonpath]
+    log_path = log_dir / f"gunicorn-{name}.log"
+    log = open(log_path, "wb")  # noqa: SIM115
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**env, "PORT": str(port)}, stdout=log, stderr=subprocess.STDOUT)
+    server = Gunicorn(name, proc, port, log_path)
+    try:
+        wait_ready(port, ready_path, proc)
+    except RuntimeError as exc:
+        stop(proc)
+        raise SystemExit(f"gunicorn ({name}) did not start: {exc}\n{server.tail()}") from None
+    return server
+
+
+# -- databases and data ------------------------------------------------------------------
+
+def create_pg_database(name: str) -> str:
+    import psycopg
+
+    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_pg_database(name: str) -> None:
+    import psycopg
+
+    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.Error as exc:
+        print(f"warning: could not drop database {name}: {exc}", file=sys.stderr)
+
+
+def pg_version() -> str:
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=5) as conn:
+            return conn.execute("SHOW server_version").fetchone()[0]
+    except psycopg.Error:
+        return "unreachable"
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    supervisor: bool
+    refs: tuple[str, ...]  # measure refs this officer may report on
+
+
+def user_id_for(org: int, index: int) -> str:
+    return f"U{org:08x}{index:024x}"
+
+
+def load_population(url: str, *, officers: int, organisations: int) -> list[Person]:
+    """Organisations with the demo plan and scores, N linked officers, and earlier reports."""
+    import sqlalchemy as sa
+    from sqlmodel import Session, select
+
+    from bot.cli import upgrade_database
+    from bot.demo import plan_text, score_text
+    from ita.plan_text import parse_plan_text
+    from ita.score_text import parse_score_text
+    from ita.thai import fiscal_year
+    from models import Assignment, Measure, Officer, Organisation, ReportVersion, StatusReport, Unit, make_engine
+    from models.plans import apply_plan, assign_automatically
+    from models.reporting import current_period, measure_is_due
+    from models.scores import save_year_scores
+    from models.summaries import organisation_and_deadline_day  # noqa: F401  (the summaries import chain)
+
+    upgrade_database(url)
+    engine = make_engine(url)
+    from zoneinfo import ZoneInfo
+
+    from models import utcnow
+
+    tz = ZoneInfo("Asia/Bangkok")
+    now = utcnow()
+    today = now.astimezone(tz).date()
+    year = fiscal_year(today)
+    plan = parse_plan_text(plan_text(year))
+    scores = parse_score_text(score_text())
+    per_org = officers // organisations
+    period = current_period(now, tz)
+    previous = (period - timedelta(days=1)).replace(day=1)
+    rng = random.Random(7)
+    with Session(engine, expire_on_commit=False) as session:
+        for org_no in range(1, organisations + 1):
+            org = Organisation(name=f"เทศบาลตำบลทดสอบโหลด {org_no:03d}", district="เมือง", province="ทดสอบ")
+            session.add(org)
+            session.flush()
+            apply_plan(session, plan, organisation=org, fiscal_year=year, now=now)
+            units = list(session.exec(select(Unit).where(Unit.organisation_id == org.id).order_by(Unit.id)).all())
+            palad = next((u for u in units if u.name == "สำนักปลัด"), units[0])
+            rows = []
+            for i in range(per_org):
+                supervisor = i < 2
+                unit = palad if supervisor else units[i % len(units)]
+                rows.append({"organisation_id": org.id, "name": f"เจ้าหน้าที่ทดสอบ {org_no:03d}-{i:04d}",
+                             "position": "ปลัด" if supervisor else "นักวิชาการ", "unit_id": unit.id,
+                             "role": "supervisor" if supervisor else "officer", "phone": None,
+                             "line_user_id": user_id_for(org_no, i), "display_name": None, "active": True,
+                             "reachable": True, "leave_start": None, "leave_end": None, "linked_at": now,
+                             "created_at": now})
+            session.execute(sa.insert(Officer.__table__), rows)
+            assign_automatically(session, organisation_id=org.id, fiscal_year=year, now=now)
+            for year_scores in scores.years.values():
+                save_year_scores(session, organisation_id=org.id, scores=year_scores, source="bench")
+        session.commit()
+
+        # Earlier answers, so summaries and task lists have something to count.
+        pairs = session.exec(
+            select(Assignment.organisation_id, Assignment.officer_id, Assignment.measure_id, Measure)
+            .join(Measure, Measure.id == Assignment.measure_id).where(Assignment.active)
+        ).all()
+        reports, versions = [], []
+        for org_id, officer_id, measure_id, measure in pairs:
+            for when, share in ((previous, 0.7), (period, 0.35)):
+                if measure_is_due(measure, when) and rng.random() < share:
+                    status = rng.choice(("done", "in_progress", "in_progress", "not_started"))
+                    percent = {"done": 100, "in_progress": rng.choice((20, 40, 60, 80)), "not_started": None}[status]
+                    reports.append({"organisation_id": org_id, "measure_id": measure_id, "officer_id": officer_id,
+                                    "period": when, "current_version": 1, "status": status, "percent": percent,
+                                    "created_at": now, "updated_at": now})
+                    versions.append({"version": 1, "status": status, "percent": percent,
+                                     "summary": rng.choice(SUMMARIES), "outcome": "", "obstacles": "",
+                                     "reported_by_officer_id": officer_id, "webhook_event_id": None,
+                                     "via": "import", "created_at": now})
+        if reports:
+            table = StatusReport.__table__
+            ids = session.connection().execute(
+                sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), reports).scalars().all()
+            for report_id, version in zip(ids, versions, strict=True):
+                version["report_id"] = report_id
+            session.connection().execute(sa.insert(ReportVersion.__table__), versions)
+        session.commit()
+
+        people: dict[str, list] = {}
+        for user_id, role, ref in session.exec(
+            select(Officer.line_user_id, Officer.role, Measure.ref)
+            .join(Assignment, Assignment.officer_id == Officer.id)
+            .join(Measure, Measure.id == Assignment.measure_id)
+            .where(Assignment.active, Measure.active, Officer.line_user_id.is_not(None))
+            .order_by(Officer.id, Measure.source_line)
+        ).all():
+            people.setdefault(user_id, [role, []])[1].append(ref)
+        for user_id, role in session.exec(select(Officer.line_user_id, Officer.role)).all():
+            people.setdefault(user_id, [role, []])
+    engine.dispose()
+    return [Person(user_id, role == "supervisor", tuple(refs)) for user_id, (role, refs) in people.items()]
+
+
+def event_statuses(url: str) -> dict[str, int]:
+    import sqlalchemy as sa
+
+    from models import make_engine
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT status, count(*) FROM webhookevent GROUP BY status")).all()
+    engine.dispose()
+    return {status: count for status, count in rows}
+
+
+# -- the mix ------------------------------------------------------------------------------
+
+class Script:
+    """An endless, deterministic stream of (user, text) for one connection's officers.
+
+    Each officer belongs to one connection, so their events are sent in order;
+    an officer in the middle of a reporting flow only answers the flow.
+    """
+
+    def __init__(self, people: list[Person], seed: int) -> None:
+        from bot import texts
+
+        self.rng = random.Random(seed)
+        self.idle = [p for p in people if not p.supervisor and p.refs]
+        self.supervisors = [p for p in people if p.supervisor]
+        self.in_flow: dict[str, list[str]] = {}
+        self.flow_people: dict[str, Person] = {}
+        self.to_confirm, self.confirm = texts.BTN_TO_CONFIRM, texts.BTN_CONFIRM
+        self.kinds = [k for k, _ in MIX]
+        self.weights = [w for _, w in MIX]
+
+    def _flow_steps(self, person: Person) -> list[str]:
+        status, percent = self.rng.choice(FLOW_ANSWERS)
+        steps = [f"รายงาน {self.rng.choice(person.refs)}", status]
+        if percent:
+            steps.append(percent)
+        return [*steps, self.rng.choice(SUMMARIES), self.to_confirm, self.confirm]
+
+    def step_name(self, text: str) -> str:
+        """Which step of the reporting flow a text answers."""
+        if text.startswith("รายงาน "):
+            return "start"
+        if text in (s for s, _ in FLOW_ANSWERS):
+            return "status"
+        if text in (p for _, p in FLOW_ANSWERS):
+            return "percent"
+        if text in SUMMARIES:
+            return "summary"
+        return "more" if text == self.to_confirm else "confirm"
+
+    def batch(self, size: int) -> list[tuple[str, str, str]]:
+        """Up to ``size`` events from distinct users: (kind, user id, text)."""
+        chosen: list[tuple[str, str, str]] = []
+        used: set[str] = set()
+        attempts = 0
+        while len(chosen) < size and attempts < size * 20:
+            attempts += 1
+            kind = self.rng.choices(self.kinds, self.weights)[0]
+            if kind == "summary":
+                person = self.rng.choice(self.supervisors) if self.supervisors else None
+                if person is None or person.user_id in used:
+                    continue
+                chosen.append((kind, person.user_id, "สรุป"))
+            elif kind == "flow":
+                waiting = [u for u in self.in_flow if u not in used]
+                # Keep a handful of flows open at once, as when many officers answer a reminder.
+                if waiting and (len(self.in_flow) >= 6 or self.rng.random() < 0.8):
+                    user = self.rng.choice(waiting)
+                else:
+                    person = self._idle_person(used)
+                    if person is None:
+                        continue
+                    user = person.user_id
+                    self.in_flow[user] = self._flow_steps(person)
+                    self.idle.remove(person)
+                    self.flow_people[user] = person
+                text = self.in_flow[user].pop(0)
+                if not self.in_flow[user]:
+                    del self.in_flow[user]
+                    self.idle.append(self.flow_people.pop(user))
+                chosen.append((kind, user, text))
+            else:
+                person = self._idle_person(used)
+                if person is None:
+                    continue
+                chosen.append((kind, person.user_id, "งานของฉัน" if kind == "tasks" else SCORE_QUESTION))
+            used.add(chosen[-1][1])
+        return chosen
+
+    def _idle_person(self, used: set[str]) -> Person | None:
+        for _ in range(10):
+            if not self.idle:
+                return None
+            person = self.rng.choice(self.idle)
+            if person.user_id not in used:
+                return person
+        return None
+
+
+# -- the load generator (runs in its own process) ------------------------------------------
+
+@dataclass
+class PhaseResult:
+    name: str
+    events: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    rate: float = 0.0  # events per second
+    latencies_ms: list[float] = field(default_factory=list)
+    non_200: int = 0
+    not_handled: int = 0  # events a 200 answer did not report as handled
+    errors: int = 0  # requests that got no answer even after one resend
+    resent: int = 0  # requests resent once after a dropped keep-alive connection
+    kinds: dict[str, int] = field(default_factory=dict)
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU ms per event by part
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        data = sorted(self.latencies_ms)
+        return data[min(len(data) - 1, int(round(q / 100 * (len(data) - 1))))]
+
+    def summary(self) -> dict[str, Any]:
+        out = {k: v for k, v in self.__dict__.items() if k != "latencies_ms"}
+        out.update(p50=self.percentile(50), p95=self.percentile(95), p99=self.percentile(99),
+                   max=max(self.latencies_ms, default=float("nan")))
+        return out
+
+
+class TokenSource:
+    """Reply tokens from the fake LINE server's control endpoint, fetched before a phase."""
+
+    def __init__(self, line_url: str, fetch: bool) -> None:
+        parsed = urllib.parse.urlsplit(line_url)
+        self.host, self.port, self.fetch = parsed.hostname, parsed.port, fetch
+
+    def many(self, users: list[str]) -> list[str]:
+        if not self.fetch:
+            return [f"{i:032x}" for i in random.sample(range(1 << 60), len(users))]
+        tokens: list[str | None] = [None] * len(users)
+
+        def work(offset: int, step: int) -> None:
+            conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+            for i in range(offset, len(users), step):
+                conn.request("POST", "/_fake/reply-token", body=json.dumps({"user": users[i]}),
+                             headers={"content-type": "application/json"})
+                tokens[i] = json.loads(conn.getresponse().read())["replyToken"]
+            conn.close()
+
+        threads = [threading.Thread(target=work, args=(i, 4)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return [t for t in tokens if t is not None]
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+class CpuMeter:
+    """CPU seconds used by the target (gunicorn and its workers), PostgreSQL backends of its
+    database, the fake LINE server, this load generator, and the whole machine."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def _pids(self) -> dict[str, list[int]]:
+        master = self.spec["gunicorn_pid"]
+        pids = {"app": [master, *_children(master)], "line": [self.spec["line_pid"]], "db": []}
+        self.sessions = 0
+        if self.spec.get("pg_database"):
+            import psycopg
+
+            with psycopg.connect(self.spec["pg_admin_url"], autocommit=True) as conn:
+                pids["db"] = [r[0] for r in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.spec["pg_database"],))]
+                self.sessions = conn.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s",
+                                             (self.spec["pg_database"],)).fetchone()[0]
+        return pids
+
+    def snapshot(self) -> dict[str, float]:
+        out = {name: sum(_cpu_ticks(p) for p in pids) / self.tick for name, pids in self._pids().items()}
+        out["connects"] = self.sessions  # per_event turns it into connections per 1,000 events
+        out["loadgen"] = time.process_time()
+        cpu = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        out["machine"] = (sum(int(x) for x in cpu) - int(cpu[3]) - int(cpu[4])) / self.tick
+        return out
+
+    @staticmethod
+    def per_event(before: dict[str, float], after: dict[str, float], events: int) -> dict[str, float]:
+        """CPU milliseconds per event for each part (and database connections opened per 1,000 events)."""
+        return {name: (after[name] - before[name]) * 1000 / max(1, events) for name in before}
+
+
+@dataclass
+class Prepared:
+    body: bytes
+    headers: dict[str, str]
+    events: int
+    kinds: list[str]
+
+
+def _prepare(batches: list[list[tuple[str, str, str]]], tokens: TokenSource, id_prefix: str,
+             counter: Iterator[int]) -> list[Prepared]:
+    from bot.event_builder import base_event, body_of, sign, text_message
+
+    users = [user for batch in batches for _, user, _ in batch]
+    token_list = iter(tokens.many(users))
+    prepared = []
+    for batch in batches:
+        events = []
+        for _kind, user, text in batch:
+            event = base_event("message", user, reply_token=next(token_list),
+                               event_id=f"{id_prefix}{next(counter):010d}")
+            event["message"] = text_message(text)
+            events.append(event)
+        body = body_of(events, destination="Ubench")
+        prepared.append(Prepared(body.encode(), {"content-type": "application/json",
+                                                 "x-line-signature": sign(SECRET, body)},
+                                 len(events), [k for k, _, _ in batch]))
+    return prepared
+
+
+class Connection:
+    """One keep-alive HTTP connection to the target, resending once if the server dropped it."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def post(self, item: Prepared) -> tuple[int | None, dict | None, bool]:
+        resent = False
+        for attempt in range(2):
+            try:
+                self.conn.request("POST", "/callback", body=item.body, headers=item.headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                if response.getheader("connection", "").lower() == "close":
+                    self.conn.close()
+                try:
+                    payload = json.loads(data)
+                except ValueError:
+                    payload = None
+                return response.status, payload, resent
+            except (http.client.HTTPException, OSError):
+                # gunicorn closes idle keep-alive connections and recycles workers; LINE
+                # would redeliver, here the same body (same event ids) is sent again once.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                resent = attempt == 0
+        return None, None, resent
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _run_phase(name: str, port: int, per_thread: list[list[Prepared]], *, rate: float | None = None
+               ) -> PhaseResult:
+    """Send each thread's list; closed loop, or paced at ``rate`` events/s (open loop)."""
+    result = PhaseResult(name)
+    lock = threading.Lock()
+    done_at: list[float] = []
+    start = time.perf_counter() + 0.2
+    threads_total = len(per_thread)
+    first_finish: list[float] = []
+
+    def work(index: int, items: list[Prepared]) -> None:
+        conn = Connection(port)
+        local: list[tuple[float, int, int | None, dict | None, bool, Prepared]] = []
+        while time.perf_counter() < start:
+            time.sleep(0.001)
+        for j, item in enumerate(items):
+            if rate is not None:
+                # Request k of the whole phase is due at start + k * (events per request / rate).
+                scheduled = start + (index + j * threads_total) * item.events / rate
+                delay = scheduled - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+            else:
+                scheduled = time.perf_counter()
+            status, payload, resent = conn.post(item)
+            finished = time.perf_counter()
+            local.append((finished - scheduled, item.events, status, payload, resent, item))
+            done_at.append(finished)
+        conn.close()
+        with lock:
+            first_finish.append(time.perf_counter())
+            for latency, events, status, payload, resent, item in local:
+                result.requests += 1
+                result.events += events
+                result.latencies_ms.append(latency * 1000)
+                result.resent += int(resent)
+                for kind in item.kinds:
+                    result.kinds[kind] = result.kinds.get(kind, 0) + 1
+                if status is None:
+                    result.errors += 1
+                elif status != 200:
+                    result.non_200 += 1
+                elif not isinstance(payload, dict) or payload.get("handled") != events:
+                    handled = payload.get("handled", 0) if isinstance(payload, dict) else 0
+                    result.not_handled += events - (handled if isinstance(handled, int) else 0)
+
+    threads = [threading.Thread(target=work, args=(i, items)) for i, items in enumerate(per_thread)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    end = time.perf_counter()
+    if rate is None:
+        # Throughput over the window in which every connection was busy (no tail effect).
+        window_end = min(first_finish)
+        events_per_request = result.events / max(1, result.requests)
+        completed = sum(1 for t in done_at if t <= window_end)
+        result.seconds = window_end - start
+        result.rate = completed * events_per_request / result.seconds if result.seconds > 0 else 0.0
+    else:
+        result.seconds = end - start
+        result.rate = result.events / result.seconds if result.seconds > 0 else 0.0
+    return result
+
+
+def run_load(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Warm up, find the maximum rate, then hold half of it; returns one summary per phase."""
+    import itertools
+
+    people = [Person(*p) for p in spec["people"]]
+    connections, batch = spec["connections"], spec["batch"]
+    rng = random.Random(spec["seed"])
+    rng.shuffle(people)
+    scripts = [Script(people[i::connections], seed=spec["seed"] * 100 + i) for i in range(connections)]
+    tokens = TokenSource(spec["line_url"], fetch=spec["fetch_tokens"])
+    counter = itertools.count(1)
+    prefix = spec["id_prefix"]
+
+    def build(events_per_thread: int) -> list[list[Prepared]]:
+        per_thread = []
+        for script in scripts:
+            batches = [script.batch(batch) for _ in range(max(1, events_per_thread // batch))]
+            per_thread.append(_prepare(batches, tokens, prefix, counter))
+        return per_thread
+
+    meter = CpuMeter(spec)
+
+    def phase(name: str, per_thread: list[list[Prepared]], rate: float | None = None) -> PhaseResult:
+        before = meter.snapshot()
+        result = _run_phase(name, spec["port"], per_thread, rate=rate)
+        result.cpu_ms = meter.per_event(before, meter.snapshot(), result.events)
+        return result
+
+    results = []
+    warm = phase("warm-up", build(spec["warmup_events"] // connections))
+    results.append(warm.summary())
+    # Size the measured phase to about max_seconds at the warm-up rate (reply tokens live 60 s).
+    events = int(min(spec["max_events"], max(400, warm.rate * 1.5 * spec["max_seconds"])))
+    peak = phase("max", build(events // connections))
+    results.append(peak.summary())
+    half = peak.rate * spec["paced_fraction"]
+    paced_events = int(half * spec["paced_seconds"])
+    paced = phase("paced", build(max(batch, paced_events // connections)), rate=half)
+    results.append(paced.summary())
+    return results
+
+
+def load_in_other_process(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(run_load, spec).result()
+
+
+# -- one target ---------------------------------------------------------------------------
+
+@dataclass
+class TargetResult:
+    run: int
+    target: str
+    phases: dict[str, dict[str, Any]]
+    sent: int  # events sent in all phases
+    not_done: int | None  # events sent but not 'done' in webhookevent (None for the baseline)
+    statuses: dict[str, int] = field(default_factory=dict)
+    replies: int | None = None
+    pushes: int | None = None
+
+
+def fake_counts(line_url: str, since: int) -> tuple[int, int, int]:
+    """(replies, pushes, next index) the fake LINE server accepted since ``since``."""
+    parsed = urllib.parse.urlsplit(line_url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+    conn.request("GET", f"/_fake/messages?since={since}")
+    data = json.loads(conn.getresponse().read())
+    conn.close()
+    kinds = [item["kind"] for item in data["items"]]
+    return kinds.count("reply"), kinds.count("push"), data["next"]
+
+
+def base_env(line_url: str, workers: int | None, threads: int | None, tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("LINE_", "DATABASE_URL", "TIDTAM_", "WEB_", "PORT"))}
+    env.update({
+        "TIDTAM_ENV": "production", "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "LINE_API_BASE_URL": line_url, "LINE_DATA_API_BASE_URL": line_url, "SECRET_KEY": "bench-secret-key",
+        "PUBLIC_BASE_URL": "https://tidtam.example", "EVIDENCE_DIR": str(tmp / "evidence"),
+        "GENERATED_DIR": str(tmp / "generated"), "PYTHONPATH": str(ROOT),
+    })
+    for name, value in (("WEB_CONCURRENCY", workers), ("WEB_THREADS", threads)):
+        if value is not None:
+            env[name] = str(value)
+    return env
+
+
+def gunicorn_settings(args) -> str:
+    """What gunicorn.conf.py gives for the environment the benchmark sets."""
+    import runpy
+
+    saved = {k: os.environ.get(k) for k in ("WEB_CONCURRENCY", "WEB_THREADS")}
+    try:
+        for name, value in (("WEB_CONCURRENCY", args.workers), ("WEB_THREADS", args.threads)):
+            if value is not None:
+                os.environ[name] = str(value)
+            else:
+                os.environ.pop(name, None)
+        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return f"{conf['worker_class']}, {conf['workers']} workers x {conf['threads']} threads"
+
+
+def measure(run: int, target: str, server: Gunicorn, people: list[Person], args, line_url: str,
+            *, product: bool, line_pid: int, pg_database: str | None = None) -> list[dict[str, Any]]:
+    spec = {
+        "gunicorn_pid": server.proc.pid, "line_pid": line_pid, "pg_database": pg_database,
+        "pg_admin_url": PG_URL.replace("postgresql+psycopg://", "postgresql://"),
+        "port": server.port, "line_url": line_url, "people": [(p.user_id, p.supervisor, p.refs) for p in people],
+        "connections": args.connections, "batch": args.batch, "seed": args.seed + run,
+        "warmup_events": args.warmup_events, "max_events": args.max_events, "max_seconds": args.max_seconds,
+        "paced_fraction": 0.5, "paced_seconds": args.paced_seconds, "fetch_tokens": product,
+        "id_prefix": f"01BENCH{run}{target[:2].upper()}{os.getpid():07d}",
+    }
+    return load_in_other_process(spec)
+
+
+def bench_baseline(run: int, args, line_url: str, line_pid: int, people: list[Person], tmp: Path) -> TargetResult:
+    env = base_env(line_url, args.workers, args.threads, tmp)
+    server = start_gunicorn(f"baseline-{run}", "baseline_app:create_app()", env, tmp,
+                            pythonpath=str(ROOT / "bench"))
+    try:
+        phases = measure(run, "baseline", server, people, args, line_url, product=False, line_pid=line_pid)
+    finally:
+        stop(server.proc)
+    return TargetResult(run, "baseline", {p["name"]: p for p in phases}, sum(p["events"] for p in phases), None)
+
+
+def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tmp: Path) -> TargetResult:
+    db_name = f"tidtam_bench_{os.getpid()}_{run}"
+    if backend == "postgresql":
+        url = create_pg_database(db_name)
+    else:
+        url = f"sqlite:///{tmp / f'bench-{run}.db'}"
+    try:
+        started = time.perf_counter()
+        people = load_population(url.replace("postgresql://", "postgresql+psycopg://"), officers=args.officers,
+                                 organisations=args.organisations)
+        print(f"  loaded {len(people)} officers on {backend} in {time.perf_counter() - started:.1f} s", flush=True)
+        env = base_env(line_url, args.workers, args.threads, tmp)
+        env["DATABASE_URL"] = url
+        _, _, since = fake_counts(line_url, 1 << 62)
+        server = start_gunicorn(f"{backend}-{run}", "bot:create_app()", env, tmp)
+        try:
+            phases = measure(run, backend, server, people, args, line_url, product=True, line_pid=line_pid,
+                             pg_database=db_name if backend == "postgresql" else None)
+        finally:
+            stop(server.proc)
+        statuses = event_statuses(url.replace("postgresql://", "postgresql+psycopg://"))
+        replies, pushes, _ = fake_counts(line_url, since)
+        sent = sum(p["events"] for p in phases)
+        return TargetResult(run, backend, {p["name"]: p for p in phases}, sent,
+                            sent - statuses.get("done", 0) + sum(v for k, v in statuses.items() if k != "done"),
+                            statuses, replies, pushes)
+    finally:
+        if backend == "postgresql" and not args.keep_database:
+            drop_pg_database(db_name)
+
+
+# -- reporting ------------------------------------------------------------------------------
+
+def print_table(results: list[TargetResult]) -> None:
+    header = ("run", "target", "max ev/s", "p50", "p95", "p99", "half ev/s", "p50", "p95", "p99", "max",
+              "non-200", "errors", "not done", "vs base")
+    rows = []
+    base = {r.run: r.phases["max"]["rate"] for r in results if r.target == "baseline"}
+    for r in results:
+        peak, paced = r.phases["max"], r.phases["paced"]
+        errors = sum(p["errors"] for p in r.phases.values())
+        non_200 = sum(p["non_200"] + p["not_handled"] for p in r.phases.values())
+        ratio = f"{peak['rate'] / base[r.run]:.0%}" if r.run in base and r.target != "baseline" else "-"
+        rows.append((str(r.run), r.target, f"{peak['rate']:.0f}", f"{peak['p50']:.1f}", f"{peak['p95']:.1f}",
+                     f"{peak['p99']:.1f}", f"{paced['rate']:.0f}", f"{paced['p50']:.1f}", f"{paced['p95']:.1f}",
+                     f"{paced['p99']:.1f}", f"{paced['max']:.0f}", str(non_200), str(errors),
+                     "-" if r.not_done is None else str(r.not_done), ratio))
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    print()
+    print("  ".join(h.rjust(w) for h, w in zip(header, widths)))
+    for row in rows:
+        print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
+    print("latencies in ms; 'half' = paced at half of the run's own max rate, latency from the scheduled send")
+    print("CPU ms per event at max rate (app = gunicorn master and workers, db = PostgreSQL backends of the "
+          "benchmark database, line = fake LINE, loadgen, machine = all processes incl. other users; "
+          "connects = database connections opened per 1,000 events):")
+    for r in results:
+        cpu = r.phases["max"].get("cpu_ms") or {}
+        print(f"  run {r.run} {r.target:10} " + "  ".join(f"{k} {v:.2f}" for k, v in cpu.items()))
+    for r in results:
+        if r.statuses:
+            resent = sum(p["resent"] for p in r.phases.values())
+            print(f"run {r.run} {r.target}: {r.sent} events sent, webhookevent statuses {r.statuses}, "
+                  f"LINE reply messages {r.replies}, pushed messages {r.pushes}, resent after dropped connection {resent}, "
+                  f"mix {r.phases['max']['kinds']}")
+
+
+def machine() -> str:
+    mem = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) // 1024 // 1024} GiB"
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} CPUs, {mem} memory, Python {sys.version.split()[0]}, PostgreSQL {pg_version()}, "
+            f"load average {os.getloadavg()[0]:.1f}")
+
+
+# -- statements per event ------------------------------------------------------------------------
+
+def count_queries(args) -> None:
+    """Run each kind of event in-process through the Flask test client; count SQL statements and CPU."""
+    from sqlalchemy import event as sa_event
+
+    from bot import create_app
+    from bot.event_builder import base_event, body_of, sign, text_message
+
+    tmp = Path(tempfile.mkdtemp(prefix="tidtam-bench-"))
+    if args.backends.split(",")[0] == "postgresql":
+        db_name = f"tidtam_bench_q_{os.getpid()}"
+        url = create_pg_database(db_name)
+    else:
+        db_name, url = None, f"sqlite:///{tmp / 'queries.db'}"
+    fake, line_url = start_fake_line(tmp)
+    try:
+        people = load_population(url.replace("postgresql://", "postgresql+psycopg://"), officers=args.officers,
+                                 organisations=args.organisations)
+        os.environ.update({k: v for k, v in base_env(line_url, 1, 1, tmp).items() if k.startswith(
+            ("TIDTAM_", "LINE_", "SECRET_", "PUBLIC_", "EVIDENCE_", "GENERATED_"))}, DATABASE_URL=url)
+        app = create_app()
+        engine = app.extensions["tidtam"].engine
+        counts: list[int] = []
+        sa_event.listen(engine, "before_cursor_execute", lambda *a, **k: counts.append(1))
+        client = app.test_client()
+        script = Script(people, seed=1)
+        per_kind: dict[str, list[tuple[int, float]]] = {}
+        tokens = TokenSource(line_url, fetch=True)
+        for n in range(args.count_events):
+            for kind, user, text in script.batch(1):
+                event = base_event("message", user, reply_token=tokens.many([user])[0], event_id=f"01Q{n:012d}")
+                event["message"] = text_message(text)
+                body = body_of([event])
+                counts.clear()
+                started = time.process_time()
+                response = client.post("/callback", data=body.encode(),
+                                       headers={"x-line-signature": sign(SECRET, body),
+                                                "content-type": "application/json"})
+                cpu = time.process_time() - started
+                assert response.status_code == 200, response.data
+                label = kind if kind != "flow" else f"flow: {script.step_name(text)}"
+                if n >= 50:  # after a warm-up
+                    per_kind.setdefault(label, []).append((len(counts), cpu * 1000))
+        print(f"Per event ({url.split(':')[0]}; statements include store, claim and finish; "
+              "CPU is this process only, the reply's HTTP call included):")
+        for label, values in sorted(per_kind.items()):
+            statements = [v[0] for v in values]
+            print(f"  {label:16} SQL statements median {statistics.median(statements):4.0f} max {max(statements):3d}"
+                  f"   CPU ms median {statistics.median(v[1] for v in values):5.1f}   (n={len(values)})")
+        engine.dispose()
+    finally:
+        stop(fake)
+        if db_name:
+            drop_pg_database(db_name)
+
+
+# -- main ----------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", default="postgresql,sqlite", help="postgresql, sqlite or both")
+    parser.add_argument("--repeat", type=int, default=2, help="run every configuration this many times")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--officers", type=int, default=2000)
+    parser.add_argument("--organisations", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections")
+    parser.add_argument("--batch", type=int, default=1, help="events per webhook request")
+    parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, help="WEB_THREADS (default: gunicorn.conf.py's)")
+    parser.add_argument("--warmup-events", type=int, default=400)
+    parser.add_argument("--max-events", type=int, default=6000)
+    parser.add_argument("--max-seconds", type=float, default=15.0, help="aim of the max-rate phase")
+    parser.add_argument("--paced-seconds", type=float, default=15.0)
+    parser.add_argument("--line-latency", type=float, default=0.0,
+                        help="seconds the fake LINE server waits before answering each API call")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument("--count-queries", action="store_true", help="only count SQL statements per event kind")
+    parser.add_argument("--count-events", type=int, default=300)
+    args = parser.parse_args()
+    if args.count_queries:
+        count_queries(args)
+        return
+
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    print(f"machine: {machine()}")
+    print(f"gunicorn: {gunicorn_settings(args)}; load: {args.connections} "
+          f"connections, {args.batch} event(s) per request; {args.officers} officers in {args.organisations} "
+          f"organisations; LINE latency {args.line_latency * 1000:.0f} ms", flush=True)
+    tmp = Path(tempfile.mkdtemp(prefix="tidtam-bench-"))
+    fake, line_url = start_fake_line(tmp, args.line_latency)
+    results: list[TargetResult] = []
+    try:
+        for run in range(1, args.repeat + 1):
+            people: list[Person] | None = None
+            for backend in backends:
+                print(f"run {run}: product on {backend}", flush=True)
+                result = bench_product(run, backend, args, line_url, fake.pid, tmp)
+                results.append(result)
+                print(f"  max {result.phases['max']['rate']:.0f} ev/s, p99 at half "
+                      f"{result.phases['paced']['p99']:.1f} ms, not done {result.not_done}", flush=True)
+            if not args.no_baseline:
+                if people is None:
+                    people = _baseline_people(args)
+                print(f"run {run}: baseline", flush=True)
+                result = bench_baseline(run, args, line_url, fake.pid, people, tmp)
+                results.append(result)
+                print(f"  max {result.phases['max']['rate']:.0f} ev/s", flush=True)
+    finally:
+        stop(fake)
+    results.sort(key=lambda r: (r.run, r.target != "baseline", r.target))
+    print_table(results)
+    print(f"machine at the end: {machine()}")
+
+
+def _baseline_people(args) -> list[Person]:
+    """The same population shape for the baseline (it reads no database)."""
+    per_org = args.officers // args.organisations
+    return [Person(user_id_for(org, i), i < 2, ("1", "2", "3"))
+            for org in range(1, args.organisations + 1) for i in range(per_org)]
+
+
+if __name__ == "__main__":
+    main()
