@@ -209,9 +209,15 @@ def send_reply(services: Services, raw: dict[str, Any], reply: Reply) -> None:
     chat_id = source.get("groupId") or source.get("roomId") or source.get("userId")
     token = raw.get("replyToken")
     if token:
-        services.line.reply(token, reply, fallback_to=chat_id)
+        result = services.line.reply(token, reply, fallback_to=chat_id)
     elif chat_id:
-        services.line.push(chat_id, reply, attempts=2)
+        result = services.line.push(chat_id, reply, attempts=2)
+    else:
+        return
+    if not result.delivered:
+        # The event is done and its data saved, but the user never got the answer.
+        log.error("webhook: answer to event %s not delivered (status=%s, %s)", raw.get("webhookEventId"),
+                  result.status, result.error[:80])
 
 
 def sweep_stale_events(services: Services, *, older_than: timedelta = timedelta(minutes=2),

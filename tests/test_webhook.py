@@ -197,3 +197,12 @@ def test_slow_commands_start_the_loading_animation_in_one_to_one_chats(chat, lin
     chat.text("U-slow", "ช้า", group_id="G-slow")  # no loading animation in groups
     assert len([c for c in line.calls if c.path == "/v2/bot/chat/loading/start"]) == 1
     assert calls == ["", ""]
+
+
+def test_an_answer_that_cannot_be_delivered_is_logged_as_an_error(chat, line, caplog):
+    event = chat.text_event("U-lost", "ช่วยเหลือ")
+    line.expire_reply_token(event["replyToken"])
+    line.fail_next(5, status=500, path="/v2/bot/message/push")
+    with caplog.at_level("ERROR"):
+        assert chat.post([event]).status == 200
+    assert "not delivered" in caplog.text and event["webhookEventId"] in caplog.text
