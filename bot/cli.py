@@ -40,6 +40,14 @@ def friendly_errors(func):
     return wrapper
 
 
+def print_warnings(warnings) -> None:
+    """List an import's warnings (each prints with its line number)."""
+    if warnings:
+        click.echo(f"Warnings ({len(warnings)}):")
+        for warning in warnings:
+            click.echo(f"  {warning}")
+
+
 def write_template(path, writer, *, rows_are: str, import_command: str) -> None:
     """Write a spreadsheet template with ``writer`` and say how to import it."""
     if path.suffix.lower() not in (".xlsx", ".csv"):

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from sqlmodel import Session, select
 
-from bot.cli import cli_command, fail, services, write_template
+from bot.cli import cli_command, fail, print_warnings, services, write_template
 from bot.tables import format_table
 from bot.views import cut
 from ita.periods import Period, period_label
@@ -89,10 +89,7 @@ def _print_plan_summary(doc) -> None:
     click.echo(format_table(["ref", "title", "units", "period", "cadence"], rows))
     if doc.units:
         click.echo("Units: " + ", ".join(doc.units))
-    if doc.warnings:
-        click.echo(f"Warnings ({len(doc.warnings)}):")
-        for warning in doc.warnings:
-            click.echo(f"  {warning}")
+    print_warnings(doc.warnings)
 
 
 @cli_command("plan-template")

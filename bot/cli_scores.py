@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from sqlmodel import Session, select
 
-from bot.cli import cli_command, fail, services, write_template
+from bot.cli import cli_command, fail, print_warnings, services, write_template
 from bot.tables import format_table
 from ita.score_text import ScoreDocument, ScoreImportError, read_scores, write_score_template
 from ita.scores import INDICATORS, TOLERANCE, TOOL_INDICATORS, TOOLS, YearScores
@@ -142,10 +142,7 @@ def _print_year(scores: YearScores) -> None:
 
 
 def _print_warnings(doc: ScoreDocument) -> None:
-    if doc.warnings:
-        click.echo(f"Warnings ({len(doc.warnings)}):")
-        for warning in doc.warnings:
-            click.echo(f"  {warning}")
+    print_warnings(doc.warnings)
 
 
 @cli_command("score-template")
