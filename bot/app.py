@@ -44,10 +44,6 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def services_of(app: Flask) -> Services:
-    return app.extensions["tidtam"]
-
-
 def _instance_path() -> str:
     from bot.settings import PROJECT_ROOT
 

@@ -197,21 +197,27 @@ def _assign(measure_number: str, officer_name: str, org_name: str | None, year: 
         click.echo(f"{officer.name} {state} measure {measures[0].ref}" + ("" if changed else " (no change)") + ".")
 
 
+def _assignment_options(func):
+    """The options assign and unassign share."""
+    for option in reversed([
+        click.option("--measure", "measure_number", required=True, help="Measure ref or number, e.g. 1.2."),
+        click.option("--officer", "officer_name", required=True, help="Officer name."),
+        click.option("--org", "org_name"),
+        click.option("--year", type=int, help="Fiscal year (BE); the latest is used when left out."),
+    ]):
+        func = option(func)
+    return func
+
+
 @cli_command("assign")
-@click.option("--measure", "measure_number", required=True, help="Measure ref or number, e.g. 1.2.")
-@click.option("--officer", "officer_name", required=True, help="Officer name.")
-@click.option("--org", "org_name")
-@click.option("--year", type=int, help="Fiscal year (BE); the latest is used when left out.")
+@_assignment_options
 def assign_command(measure_number: str, officer_name: str, org_name: str | None, year: int | None) -> None:
     """Assign a measure to an officer by hand."""
     _assign(measure_number, officer_name, org_name, year, True)
 
 
 @cli_command("unassign")
-@click.option("--measure", "measure_number", required=True, help="Measure ref or number, e.g. 1.2.")
-@click.option("--officer", "officer_name", required=True, help="Officer name.")
-@click.option("--org", "org_name")
-@click.option("--year", type=int, help="Fiscal year (BE); the latest is used when left out.")
+@_assignment_options
 def unassign_command(measure_number: str, officer_name: str, org_name: str | None, year: int | None) -> None:
     """Remove a measure from an officer (automatic assignment will not bring it back)."""
     _assign(measure_number, officer_name, org_name, year, False)

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from linebot.v3.messaging import TextMessage
-from sqlmodel import select
 
 from bot import texts
 from handlers.registry import Context, Reply, command
 from ita.thai import fiscal_year, polite_name
-from models import Officer, Organisation
+from models import Organisation
 from models.plan import officer_measures
 from models.registration import Redeem, redeem_code
 
@@ -89,9 +88,3 @@ def on_unfollow(ctx: Context) -> Reply:
         ctx.officer.reachable = False
         ctx.session.add(ctx.officer)
     return []
-
-
-def officer_by_name(session, *, organisation_id: int, name: str) -> Officer | None:
-    return session.exec(
-        select(Officer).where(Officer.organisation_id == organisation_id, Officer.name == name)
-    ).first()

@@ -27,7 +27,6 @@ from models.reporting import (
     current_period,
     due_measures,
     evidence_counts,
-    latest_reports,
     measure_is_due,
     report_history,
     reporting_snapshot,
@@ -113,16 +112,9 @@ def measures_messages(measures: list[Measure], statuses: dict[int, tuple[str, in
 
 
 def status_map(session, officer_id: int, period: date) -> dict[int, tuple[str, int | None]]:
-    """This period's status per measure, falling back to the last one reported before."""
-    current = reports_for_period(session, officer_id=officer_id, period=period)
-    earlier = latest_reports(session, officer_id=officer_id, up_to=period)
-    result = {}
-    for measure_id, report in earlier.items():
-        result[measure_id] = (report.status, report.percent) if report.period == period else (
-            "", None)
-    for measure_id, report in current.items():
-        result[measure_id] = (report.status, report.percent)
-    return result
+    """This period's status and percent per measure (measures not yet reported are absent)."""
+    reports = reports_for_period(session, officer_id=officer_id, period=period)
+    return {measure_id: (r.status, r.percent) for measure_id, r in reports.items()}
 
 
 def reminder_for(officer: Officer, snapshot: ReportingSnapshot, measures: list[Measure], *,

@@ -63,16 +63,6 @@ def reports_for_period(session: Session, *, officer_id: int, period: date) -> di
     return {r.measure_id: r for r in rows}
 
 
-def latest_reports(session: Session, *, officer_id: int, up_to: date) -> dict[int, StatusReport]:
-    """The officer's most recent report on each measure, up to and including a period."""
-    latest: dict[int, StatusReport] = {}
-    for report in session.exec(select(StatusReport).where(
-            StatusReport.officer_id == officer_id, StatusReport.period <= up_to)
-            .order_by(StatusReport.period)).all():
-        latest[report.measure_id] = report
-    return latest
-
-
 @dataclass(frozen=True)
 class Draft:
     """What an officer is about to confirm."""
