@@ -18,3 +18,16 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def worker_exit(server, worker):
+    """Finish the webhook events this worker has accepted before it goes (bounded).
+
+    What is still unhandled when the time is up stays stored; the clock's
+    sweeper answers it by push.
+    """
+    services = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("tidtam")
+    if services is not None and services.chats is not None:
+        if not services.chats.shutdown(timeout=graceful_timeout / 2):
+            server.log.warning("worker %s stopped with webhook events still queued; the sweeper will finish them",
+                               worker.pid)

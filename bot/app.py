@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from flask import Flask
 
-from bot.events import Services
+from bot.events import Services, handle_next
 from bot.line_client import LineClient
 from bot.settings import Settings
-from bot.tasks import TaskRunner
+from bot.tasks import ChatQueue, TaskRunner
 from models import make_engine
 
 log = logging.getLogger("bot")
@@ -27,6 +28,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     engine = make_engine(settings.database_url)
     services = Services(settings=settings, engine=engine, line=LineClient(settings), tasks=TaskRunner())
+    services.chats = ChatQueue(partial(handle_next, services), workers=settings.handler_threads)
     app.extensions["tidtam"] = services
 
     import handlers.all  # noqa: F401  (registers commands)

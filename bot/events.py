@@ -1,11 +1,15 @@
-"""Webhook event processing: store, deduplicate, claim, handle, then send.
+"""Webhook event processing: store and answer LINE, then claim, handle and reply.
 
-Each event is stored with its unique ``webhookEventId`` before anything else,
-then claimed with a conditional update so that a redelivered or duplicated
-event is handled at most once, even across gunicorn workers. Events are handled
-independently: one that raises is marked failed with its error and the rest of
-the batch still runs. An event whose handler died mid-way (worker killed) stays
-``processing``; once its claim is stale a redelivery may claim it again.
+The webhook stores each batch in one transaction, keyed by the unique
+``webhookEventId`` so a redelivered or duplicated event is stored once, and
+answers LINE 200 at once (LINE recommends handling events asynchronously).
+Handler threads (bot.tasks.ChatQueue) then take each chat's events oldest
+first with a conditional claim, so an event is handled at most once and one
+user's steps never overtake each other, even across gunicorn workers. Events
+are handled independently: one that raises is marked failed with its error,
+the user gets an apology, and the chat's next event still runs. An event
+whose handler died mid-way stays ``processing`` until its claim is stale;
+the clock's sweeper finishes whatever the web processes left.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import json
 import logging
 import traceback
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +38,8 @@ from models import EventStatus, WebhookEvent, utcnow
 log = logging.getLogger(__name__)
 
 STALE_CLAIM = timedelta(seconds=60)  # the default of WEBHOOK_STALE_SECONDS
+# Reply tokens are good for about a minute: an event that waited longer is answered by push.
+REPLY_TOKEN_LIFE = timedelta(seconds=50)
 
 
 @dataclass
@@ -44,12 +50,13 @@ class Services:
     engine: Engine
     line: LineClient
     tasks: Any = None  # bot.tasks.TaskRunner once started
+    chats: Any = None  # bot.tasks.ChatQueue in a web process; None handles events in the caller
 
 
 @dataclass(frozen=True)
 class Outcome:
     event_id: str
-    status: str  # done | failed | duplicate | skipped | unavailable
+    status: str  # done | failed | skipped
 
 
 def event_id_of(raw: dict[str, Any]) -> str:
@@ -61,52 +68,103 @@ def event_id_of(raw: dict[str, Any]) -> str:
     return "h" + digest[:40]
 
 
+def chat_key_of(raw: dict[str, Any]) -> str:
+    """The conversation an event belongs to: its group or room, else its user, else itself."""
+    source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
+    key = source.get("groupId") or source.get("roomId") or source.get("userId")
+    return str(key)[:64] if key else event_id_of(raw)
+
+
 def _insert_ignore(engine: Engine):
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     return dialect.insert(WebhookEvent.__table__)
 
 
-def store_event(engine: Engine, raw: dict[str, Any]) -> str:
-    """Insert the event unless an event with the same id is already stored."""
+def _row_of(raw: dict[str, Any], now) -> dict[str, Any]:
     source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
     delivery = raw.get("deliveryContext") if isinstance(raw.get("deliveryContext"), dict) else {}
-    event_id = event_id_of(raw)
-    row = {
-        "webhook_event_id": event_id,
+    return {
+        "webhook_event_id": event_id_of(raw),
         "event_type": str(raw.get("type", "unknown"))[:40],
         "source_type": str(source.get("type"))[:10] if source.get("type") else None,
         "user_id": str(source.get("userId"))[:64] if source.get("userId") else None,
         "group_id": str(source.get("groupId") or source.get("roomId") or "")[:64] or None,
+        "chat_key": chat_key_of(raw),
         "payload": json.dumps(raw, ensure_ascii=False),
         "is_redelivery": bool(delivery.get("isRedelivery", False)),
         "status": EventStatus.RECEIVED.value,
         "attempts": 0,
-        "received_at": utcnow(),
+        "received_at": now,
     }
-    stmt = _insert_ignore(engine).values(**row).on_conflict_do_nothing(index_elements=["webhook_event_id"])
+
+
+def store_events(engine: Engine, raws: list[dict[str, Any]]) -> list[str]:
+    """Store a batch in one transaction, skipping ids already stored; return the chats it touches.
+
+    All or nothing: when the database fails nothing is stored, the webhook
+    answers 503 and LINE sends the batch again.
+    """
+    now = utcnow()
+    rows: dict[str, dict[str, Any]] = {}
+    for raw in raws:
+        row = _row_of(raw, now)
+        rows.setdefault(row["webhook_event_id"], row)  # the same event twice in one batch
+    if not rows:
+        return []
+    stmt = _insert_ignore(engine).values(list(rows.values()))
+    stmt = stmt.on_conflict_do_nothing(index_elements=["webhook_event_id"])
     with engine.begin() as conn:
         conn.execute(stmt)
-    return event_id
+    return list(dict.fromkeys(row["chat_key"] for row in rows.values()))
 
 
-def claim_event(engine: Engine, event_id: str, *, stale: timedelta = STALE_CLAIM) -> bool:
-    """Take the event for handling; False when it is done or another worker holds it."""
+def store_event(engine: Engine, raw: dict[str, Any]) -> str:
+    """Store one event (see store_events); return its id."""
+    store_events(engine, [raw])
+    return event_id_of(raw)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    event_id: str
+    raw: dict[str, Any]
+    received_at: datetime
+
+
+def claim_next(engine: Engine, chat_key: str, *, stale: timedelta = STALE_CLAIM) -> Claimed | None:
+    """Take the chat's oldest event still to be handled; None when there is none to take.
+
+    The one statement finds the oldest open event of the chat and claims it only
+    if nobody holds it (or its holder's claim is stale). While another thread or
+    process holds the chat's oldest event this returns None: that holder looks
+    again after finishing, so the chat's events are handled one at a time, in
+    the order they were stored.
+    """
     now = utcnow()
     table = WebhookEvent.__table__
+    open_statuses = (EventStatus.RECEIVED.value, EventStatus.PROCESSING.value)
+    oldest = (
+        sa.select(sa.func.min(table.c.id))
+        .where(table.c.chat_key == chat_key, table.c.status.in_(open_statuses))
+        .scalar_subquery()
+    )
     stmt = (
         sa.update(table)
-        .where(table.c.webhook_event_id == event_id)
+        .where(table.c.id == oldest)
         .where(
             sa.or_(
                 table.c.status == EventStatus.RECEIVED.value,
-                sa.and_(table.c.status == EventStatus.PROCESSING.value,
-                        table.c.claimed_at < now - stale),
+                sa.and_(table.c.status == EventStatus.PROCESSING.value, table.c.claimed_at < now - stale),
             )
         )
         .values(status=EventStatus.PROCESSING.value, claimed_at=now, attempts=table.c.attempts + 1)
+        .returning(table.c.webhook_event_id, table.c.payload, table.c.received_at)
     )
     with engine.begin() as conn:
-        return conn.execute(stmt).rowcount == 1
+        row = conn.execute(stmt).first()
+    if row is None:
+        return None
+    return Claimed(row.webhook_event_id, json.loads(row.payload), row.received_at)
 
 
 def release_claim(engine: Engine, event_id: str) -> None:
@@ -133,27 +191,48 @@ def _finish(session: Session, event_id: str, status: EventStatus, error: str | N
     )
 
 
-def process_events(services: Services, raw_events: list[Any]) -> list[Outcome]:
-    """Store every event first, then handle each one on its own."""
-    from handlers.router import route  # handlers import bot modules; import late
+def accept_events(services: Services, raw_events: list[Any]) -> int:
+    """Store the batch, hand its chats to the handler threads, return how many events it held.
 
-    stored: list[tuple[str, dict[str, Any]]] = []
-    for raw in raw_events:
-        if not isinstance(raw, dict):
-            log.warning("webhook: skipped an event that is not an object")
-            continue
-        stored.append((store_event(services.engine, raw), raw))
+    The webhook answers LINE as soon as this returns (LINE recommends handling
+    events asynchronously); the answers to the users go out as replies from the
+    handler threads. Without handler threads (scripts, the clock) the chats are
+    handled here and now.
+    """
+    raws = [raw for raw in raw_events if isinstance(raw, dict)]
+    if len(raws) < len(raw_events):
+        log.warning("webhook: skipped %d event(s) that are not objects", len(raw_events) - len(raws))
+    keys = store_events(services.engine, raws)
+    for key in keys:
+        if services.chats is not None:
+            services.chats.submit(key)
+        else:
+            drain_chat(services, key)
+    return len(raws)
 
+
+def drain_chat(services: Services, chat_key: str) -> list[Outcome]:
+    """Handle the chat's stored events, oldest first, until none is left to take."""
     outcomes = []
-    for event_id, raw in stored:
-        outcomes.append(_handle_one(services, event_id, raw, route))
+    while (outcome := handle_next(services, chat_key)) is not None:
+        outcomes.append(outcome)
     return outcomes
 
 
-def _handle_one(services: Services, event_id: str, raw: dict[str, Any], route) -> Outcome:
-    if not claim_event(services.engine, event_id, stale=_stale_window(services)):
-        log.info("webhook: event %s already handled or in hand; skipped", event_id)
-        return Outcome(event_id, "duplicate")
+def handle_next(services: Services, chat_key: str) -> Outcome | None:
+    """Claim and handle the chat's oldest open event; None when there is nothing to take."""
+    from handlers.router import route  # handlers import bot modules; import late
+
+    claimed = claim_next(services.engine, chat_key, stale=_stale_window(services))
+    if claimed is None:
+        return None
+    raw = claimed.raw
+    if utcnow() - claimed.received_at > REPLY_TOKEN_LIFE:
+        raw.pop("replyToken", None)  # expired by now: answer by push
+    return _handle_claimed(services, claimed.event_id, raw, route)
+
+
+def _handle_claimed(services: Services, event_id: str, raw: dict[str, Any], route) -> Outcome:
     if raw.get("mode") == "standby":
         with Session(services.engine) as session:
             _finish(session, event_id, EventStatus.SKIPPED, "standby mode")
@@ -222,27 +301,29 @@ def send_reply(services: Services, raw: dict[str, Any], reply: Reply) -> None:
 
 def sweep_stale_events(services: Services, *, older_than: timedelta = timedelta(minutes=2),
                        limit: int = 200) -> list[Outcome]:
-    """Handle events that were stored but never finished (a worker died mid-request)."""
-    from handlers.router import route
+    """Finish the chats whose stored events no web process finished (it died, or the database failed).
 
-    cutoff = utcnow() - older_than
+    Runs in the clock. Each chat is drained in order, with the same claims the
+    web processes use, so an event is never handled twice even if a web
+    process is still at it; answers go by push, the reply tokens being gone.
+    """
+    now = utcnow()
     table = WebhookEvent.__table__
     with services.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(table.c.webhook_event_id, table.c.payload)
+        keys = conn.execute(
+            sa.select(table.c.chat_key)
             .where(
                 sa.or_(
-                    sa.and_(table.c.status == EventStatus.RECEIVED.value, table.c.received_at < cutoff),
+                    sa.and_(table.c.status == EventStatus.RECEIVED.value, table.c.received_at < now - older_than),
                     sa.and_(table.c.status == EventStatus.PROCESSING.value,
-                            table.c.claimed_at < utcnow() - _stale_window(services)),
+                            table.c.claimed_at < now - _stale_window(services)),
                 )
             )
-            .order_by(table.c.id)
+            .group_by(table.c.chat_key)
+            .order_by(sa.func.min(table.c.id))
             .limit(limit)
-        ).all()
-    outcomes = []
-    for event_id, payload in rows:
-        raw = json.loads(payload)
-        raw.pop("replyToken", None)  # long expired: answer by push
-        outcomes.append(_handle_one(services, event_id, raw, route))
+        ).scalars().all()
+    outcomes: list[Outcome] = []
+    for key in keys:
+        outcomes.extend(drain_chat(services, key))
     return outcomes

@@ -49,6 +49,7 @@ class Settings:
     flow_timeout_minutes: int = 30
     outbox_stale_seconds: int = 120  # a push claimed this long ago by a dead clock is sent again
     webhook_stale_seconds: int = 60  # a webhook event claimed this long ago by a dead worker is handled again
+    handler_threads: int = 4  # per web process: threads that handle stored webhook events
     line_connect_timeout: float = 3.0
     line_read_timeout: float = 10.0
     max_body_bytes: int = 1024 * 1024
@@ -93,6 +94,7 @@ class Settings:
             "FLOW_TIMEOUT_MINUTES": "flow_timeout_minutes",
             "OUTBOX_STALE_SECONDS": "outbox_stale_seconds",
             "WEBHOOK_STALE_SECONDS": "webhook_stale_seconds",
+            "HANDLER_THREADS": "handler_threads",
         }
         for var, name in int_vars.items():
             if env.get(var):
@@ -138,6 +140,8 @@ class Settings:
                          ("LINE_DATA_API_BASE_URL", self.line_data_api_base_url)):
             if not url.startswith(("http://", "https://")):
                 raise SettingsError(f"{var} must start with http:// or https://")
+        if not 1 <= self.handler_threads <= 64:
+            raise SettingsError("HANDLER_THREADS must be between 1 and 64")
         if self.simulator and not self.is_development:
             raise SettingsError("SIMULATOR=1 is for development only (set TIDTAM_ENV=development)")
         if self.simulator and self.env == "development" and self.line_channel_secret:

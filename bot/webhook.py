@@ -1,7 +1,8 @@
 """HTTP views: the LINE webhook (/callback) and the health check (/healthz).
 
-The webhook view is thin: verify the signature over the raw body, hand the
-events to bot.events, answer 200. Business logic lives in handlers/.
+The webhook view is thin: verify the signature over the raw body, store the
+events (bot.events.accept_events), answer 200. Handler threads answer the
+users afterwards; business logic lives in handlers/.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from linebot.v3 import SignatureValidator
 from sqlalchemy.exc import OperationalError
 
-from bot.events import process_events
+from bot.events import accept_events
 from models import database_ok
 
 log = logging.getLogger(__name__)
@@ -41,14 +42,16 @@ def callback():
     if not isinstance(events, list):
         return jsonify(error="no events list"), 400
     try:
-        outcomes = process_events(services, events)
+        accepted = accept_events(services, events)
     except OperationalError:
-        # Nothing is lost: LINE redelivers, and stored events are swept later.
+        # Nothing was stored (one transaction): LINE redelivers the batch.
         return jsonify(error="database unavailable"), 503
-    return jsonify(status="ok", handled=sum(o.status == "done" for o in outcomes))
+    return jsonify(status="ok", accepted=accepted)
 
 
 @bp.get("/healthz")
 def healthz():
-    ok, detail = database_ok(_services().engine)
-    return jsonify(status="ok" if ok else "unavailable", database=detail), (200 if ok else 503)
+    services = _services()
+    ok, detail = database_ok(services.engine)
+    chats = services.chats.busy if services.chats is not None else 0
+    return jsonify(status="ok" if ok else "unavailable", database=detail, chats_in_hand=chats), (200 if ok else 503)

@@ -1,8 +1,9 @@
 """A test helper that plays LINE: builds, signs and posts webhook events.
 
 ``chat.text("U1", "สรุป")`` posts a signed text event from user U1 to
-/callback and returns the message objects the bot sent in answer (replies
-and pushes), as recorded by the fake LINE server.
+/callback, waits for the app's handler threads to finish, and returns the
+message objects the bot sent in answer (replies and pushes), as recorded by
+the fake LINE server.
 """
 from __future__ import annotations
 
@@ -104,6 +105,9 @@ class Chat:
             "/callback", data=body.encode("utf-8"),
             headers={"x-line-signature": signature, "content-type": "application/json"},
         )
+        # The webhook answers before handling (as LINE recommends); wait for the handler threads.
+        chats = self.client.application.extensions["tidtam"].chats
+        assert chats.wait_idle(timeout=30), "the bot did not finish handling the events within 30 s"
         sent = Sent(status=response.status_code, response=response)
         # Only what answers this batch: replies with its tokens, pushes to its chats. Background
         # tasks of earlier tests may still be pushing to the shared fake server.

@@ -127,8 +127,9 @@ def settings_overrides(db_url, line, tmp_path) -> dict:
 def app(settings_overrides):
     app = create_app(settings_overrides)
     yield app
-    # Let this test's background tasks (charts, reports, nudges) finish before the
-    # next test, so nothing lands on the shared fake LINE server afterwards.
+    # Let this test's webhook events and background tasks (charts, reports, nudges)
+    # finish before the next test, so nothing lands on the shared fake LINE server afterwards.
+    app.extensions["tidtam"].chats.shutdown(timeout=30)
     app.extensions["tidtam"].tasks.shutdown()
     app.extensions["tidtam"].engine.dispose()
 

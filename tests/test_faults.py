@@ -14,7 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -66,6 +65,7 @@ def proxied_app(settings_overrides, proxy, db_url):
     url = urlunsplit((parts.scheme, f"{user}127.0.0.1:{proxy.port}", parts.path, "", ""))
     app = create_app({**settings_overrides, "database_url": url})
     yield app
+    app.extensions["tidtam"].chats.shutdown(timeout=30)
     app.extensions["tidtam"].engine.dispose()
 
 
@@ -122,7 +122,7 @@ def test_batch_while_the_database_is_down_is_503_then_redelivery_handles_each_ev
     proxy.restore()
     handled = proxied_chat.post(_redelivered(events))
     assert handled.status == 200
-    assert handled.response.get_json()["handled"] == 3
+    assert handled.response.get_json()["accepted"] == 3
     again = proxied_chat.post(_redelivered(events))  # LINE may redeliver more than once
     assert again.status == 200 and again.messages == []
 
@@ -149,41 +149,45 @@ def cutting_command(monkeypatch, proxy):
     return runs
 
 
-@pytest.mark.parametrize("finisher", ["sweeper", "redelivery"])
-def test_database_cut_in_the_middle_of_a_batch_loses_nothing(proxied_chat, proxy, line, session, services,
-                                                             cutting_command, finisher):
-    events = [proxied_chat.text_event("U-mid-1", "ช่วยเหลือ"),
-              proxied_chat.text_event("U-mid-2", CUT_WORD),
-              proxied_chat.text_event("U-mid-3", "ช่วยเหลือ")]
+@pytest.mark.parametrize("finisher", ["sweeper", "next message"])
+def test_database_cut_while_handling_a_batch_loses_nothing(proxied_chat, proxy, line, session, services,
+                                                           cutting_command, finisher):
+    user = "U-mid"
+    events = [proxied_chat.text_event(user, "ช่วยเหลือ"),
+              proxied_chat.text_event(user, CUT_WORD),
+              proxied_chat.text_event(user, "ช่วยเหลือ")]
     first, cut, last = (e["webhookEventId"] for e in events)
 
     sent = proxied_chat.post(events)
-    assert sent.status == 503
-    assert _answers(line, events) == {"U-mid-1": 1, "U-mid-2": 0, "U-mid-3": 0}
+    # The batch was stored in one transaction before the cut: LINE has its 200 and
+    # will not resend, so the bot itself must finish what it stored.
+    assert sent.status == 200 and sent.response.get_json()["accepted"] == 3
+    assert [body["replyToken"] for body in line.replies()] == [events[0]["replyToken"]]
     proxy.restore()
     rows = _rows(session)
     assert rows[first].status == EventStatus.DONE.value
     # The interrupted event keeps its claim (the release could not reach the database);
-    # the one after it was stored but never started.
+    # the one after it waits behind it, as the user's steps must stay in order.
     assert rows[cut].status == EventStatus.PROCESSING.value
     assert rows[last].status == EventStatus.RECEIVED.value
 
-    # LINE redelivers the batch at once: the claim is fresh, so only the untouched event runs.
-    sent = proxied_chat.post(_redelivered(events))
-    assert sent.status == 200 and sent.response.get_json()["handled"] == 1
-    assert _answers(line, events) == {"U-mid-1": 1, "U-mid-2": 0, "U-mid-3": 1}
+    # A redelivery (LINE resends when its 200 got lost) changes nothing while the claim is fresh.
+    assert proxied_chat.post(_redelivered(events)).messages == []
 
     later = utcnow() + timedelta(minutes=5)  # past the stale-claim window
     with time_machine.travel(later, tick=True):
         if finisher == "sweeper":
             outcomes = sweep_stale_events(services)
-            assert [(o.event_id, o.status) for o in outcomes] == [(cut, "done")]
+            assert [(o.event_id, o.status) for o in outcomes] == [(cut, "done"), (last, "done")]
         else:
-            sent = proxied_chat.post(_redelivered(events))
-            assert sent.status == 200 and sent.response.get_json()["handled"] == 1
+            following = proxied_chat.text_event(user, "ช่วยเหลือ")
+            sent = proxied_chat.post([following])
+            assert sent.kinds == ["push", "push", "reply"]  # the two left behind first, in order
     assert proxied_chat.post(_redelivered(events)).messages == []
 
-    assert _answers(line, events) == {"U-mid-1": 1, "U-mid-2": 1, "U-mid-3": 1}
+    # The answers that waited went by push (their reply tokens had expired), in order.
+    pushed = [call.json["messages"][0]["text"] for call in line.pushes() if call.json["to"] == user]
+    assert len(pushed) == 2 and pushed[0] == "รับทราบค่ะ"
     assert cutting_command == [cut, cut]  # run twice, committed once
     rows = _rows(session)
     assert {r.status for r in rows.values()} == {EventStatus.DONE.value}
@@ -286,21 +290,20 @@ def _wait_status(session, event_id: str, status: str, timeout: float = 20) -> We
 
 
 def _kill_during(gunicorn, session, event: dict, status: str) -> int:
-    """Post ``event`` in a thread, SIGKILL the worker once the event is ``status``; return the new worker."""
+    """Post ``event``, SIGKILL the worker once the event is ``status``; return the new worker's pid."""
     worker = gunicorn.worker()
-    outcome: list[tuple[int | None, str]] = []
-    client = threading.Thread(target=lambda: outcome.append(gunicorn.post([event])))
-    client.start()
+    status_code, body = gunicorn.post([event])
+    # Stored and acknowledged before any handling: LINE will not resend it.
+    assert (status_code, json.loads(body)["accepted"]) == (200, 1)
     _wait_status(session, event["webhookEventId"], status)
-    time.sleep(0.3)  # well inside the delayed call to LINE (it lasts 10 s)
+    time.sleep(0.3)  # well inside the delayed call to LINE
     os.kill(worker, signal.SIGKILL)
-    client.join(timeout=30)
-    assert outcome and outcome[0][0] is None, f"the client should see the connection die, got {outcome}"
     return gunicorn.worker(other_than=worker)  # the master starts a new worker
 
 
 @pytest.mark.slow
-def test_worker_killed_mid_request_then_each_event_is_handled_exactly_once(gunicorn, line, session, services):
+def test_worker_killed_while_handling_then_each_event_is_handled_exactly_once(gunicorn, line, session,
+                                                                              services):
     world = make_world(session)
     officer = next(iter(world.officers.values())).line_user_id
     chat = Chat(None, line, CHANNEL_SECRET)  # used to build events with real reply tokens
@@ -315,21 +318,25 @@ def test_worker_killed_mid_request_then_each_event_is_handled_exactly_once(gunic
     assert _answers(line, [replying]) == {"U-stranger": 1}
 
     # 2. Killed while handling (a slow command waits on LINE's loading animation before
-    #    committing): the claim outlives the worker; once stale, LINE's redelivery runs it.
+    #    committing): the claim outlives the worker and holds the officer's chat; once it
+    #    is stale, the officer's next message handles the interrupted event first.
     line.delay_next(1, seconds=10, path="/v2/bot/chat/loading/start")
     handling = chat.text_event(officer, "กราฟคะแนน")
     _kill_during(gunicorn, session, handling, EventStatus.PROCESSING.value)
     row = _rows(session)[handling["webhookEventId"]]
     stale_at = row.claimed_at + timedelta(seconds=2)  # WEBHOOK_STALE_SECONDS
     time.sleep(max(0.0, (stale_at - utcnow()).total_seconds()) + 0.2)
-    status, body = gunicorn.post(_redelivered([handling]))
-    assert (status, json.loads(body)["handled"]) == (200, 1)
+    following = chat.text_event(officer, "ช่วยเหลือ")
+    assert gunicorn.post([following])[0] == 200
+    _wait_status(session, following["webhookEventId"], EventStatus.DONE.value)
+    assert [body["replyToken"] for body in line.replies()][-2:] == [handling["replyToken"],
+                                                                    following["replyToken"]]
     assert gunicorn.post(_redelivered([handling]))[0] == 200  # and only once
-    assert _answers(line, [handling]) == {officer: 1}
+    assert _answers(line, [handling, following]) == {officer: 2}
     row = _rows(session)[handling["webhookEventId"]]
     assert (row.status, row.attempts) == (EventStatus.DONE.value, 2)
 
-    # 3. The same, finished by the clock's sweeper instead of a redelivery.
+    # 3. The same, finished by the clock's sweeper when the officer says nothing more.
     line.delay_next(1, seconds=10, path="/v2/bot/chat/loading/start")
     swept = chat.text_event(officer, "กราฟคะแนน")
     _kill_during(gunicorn, session, swept, EventStatus.PROCESSING.value)
@@ -339,6 +346,19 @@ def test_worker_killed_mid_request_then_each_event_is_handled_exactly_once(gunic
     assert gunicorn.post(_redelivered([swept]))[0] == 200
     assert _answers(line, [swept]) == {officer: 1}  # a push: the reply token was long gone
     assert {r.status for r in _rows(session).values()} == {EventStatus.DONE.value}
+
+
+@pytest.mark.slow
+def test_a_worker_stopped_gracefully_finishes_the_events_it_accepted(gunicorn, line, session):
+    gunicorn.worker()
+    line.delay_next(3, seconds=1, path="/v2/bot/message/reply")  # the answers are still going out
+    events = [Chat(None, line, CHANNEL_SECRET).text_event(f"U-term-{i}", "ช่วยเหลือ") for i in range(3)]
+    for event in events:
+        assert gunicorn.post([event])[0] == 200
+    gunicorn.stop()  # SIGTERM to the master, as a deploy or a scale-down does
+    assert gunicorn.proc.returncode == 0
+    assert {r.status for r in _rows(session).values()} == {EventStatus.DONE.value}
+    assert _answers(line, events) == {f"U-term-{i}": 1 for i in range(3)}
 
 
 # -- LINE slow or failing --------------------------------------------------------------------------

@@ -148,18 +148,18 @@ def test_malformed_event_is_kept_as_failed_without_a_reply(chat, session):
 def test_stale_processing_event_is_reclaimed_by_redelivery(chat, session, services):
     from datetime import timedelta
 
-    from bot.events import claim_event, store_event
+    from bot.events import claim_next, store_event
     from models import utcnow
 
     event = chat.text_event("U-crash", "ช่วยเหลือ")
     store_event(services.engine, event)
-    assert claim_event(services.engine, event["webhookEventId"])  # a worker took it and died
+    assert claim_next(services.engine, "U-crash").event_id == event["webhookEventId"]  # taken; worker died
     assert chat.post([event]).messages == []  # still held: not handled twice meanwhile
     row = _events(session)[event["webhookEventId"]]
     row.claimed_at = utcnow() - timedelta(minutes=5)
     session.add(row)
     session.commit()
-    sent = chat.post([dict(event, replyToken=chat.line.issue_reply_token())])
+    sent = chat.post([dict(event, deliveryContext={"isRedelivery": True})])  # answered with the stored token
     assert len(sent.messages) == 1
     assert _events(session)[event["webhookEventId"]].status == EventStatus.DONE.value
 
