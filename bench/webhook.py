@@ -167,6 +167,25 @@ def start_gunicorn(name: str, app: str, env: dict[str, str], log_dir: Path, *, p
     return server
 
 
+def start_workers(name: str, env: dict[str, str], log_dir: Path, count: int) -> list[subprocess.Popen]:
+    """Start ``count`` worker processes (the Procfile's ``worker``) and wait until each listens."""
+    procs = []
+    for index in range(count):
+        log_path = log_dir / f"worker-{name}-{index}.log"
+        log = open(log_path, "wb")  # noqa: SIM115  (closed with the process)
+        proc = subprocess.Popen([sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
+        procs.append(proc)
+        deadline = time.monotonic() + 60
+        while "handling webhook events" not in log_path.read_text(errors="replace"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                for started in procs:
+                    stop(started)
+                raise SystemExit(f"the worker did not start:\n{log_path.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.05)
+    return procs
+
+
 # -- databases and data ------------------------------------------------------------------
 
 def create_pg_database(name: str) -> str:
@@ -321,6 +340,52 @@ def event_statuses(url: str) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
+def handling_stats(url: str, id_prefix: str, timeout: float = 600.0) -> dict[str, float]:
+    """Wait until the events whose id starts with ``id_prefix`` are all handled; measure how it went."""
+    import sqlalchemy as sa
+
+    from models import make_engine
+
+    engine = make_engine(url)
+    like = {"prefix": id_prefix + "%"}
+    started = time.perf_counter()
+    try:
+        with engine.connect() as conn:
+            while True:
+                open_count = conn.execute(sa.text(
+                    "SELECT count(*) FROM webhookevent WHERE webhook_event_id LIKE :prefix "
+                    "AND status IN ('received', 'processing')"), like).scalar_one()
+                conn.commit()
+                if not open_count or time.perf_counter() - started > timeout:
+                    break
+                time.sleep(0.1)
+            rows = conn.execute(sa.text(
+                "SELECT received_at, handled_at FROM webhookevent WHERE webhook_event_id LIKE :prefix"),
+                like).all()
+    finally:
+        engine.dispose()
+
+    def as_seconds(value) -> float:
+        if isinstance(value, str):  # SQLite hands back text through a plain connection
+            from datetime import datetime
+
+            value = datetime.fromisoformat(value)
+        return value.timestamp()
+
+    spans = [(as_seconds(r[0]), as_seconds(r[1])) for r in rows if r[1] is not None]
+    if not spans:
+        return {"open": float(open_count)}
+    waits = sorted((done - got) * 1000 for got, done in spans)
+    window = max(done for _, done in spans) - min(got for got, _ in spans)
+
+    def pct(q: float) -> float:
+        return waits[min(len(waits) - 1, int(round(q / 100 * (len(waits) - 1))))]
+
+    return {"rate": len(spans) / window if window > 0 else float("nan"), "p50": pct(50), "p95": pct(95),
+            "p99": pct(99), "max": waits[-1], "open": float(open_count),
+            "drain_s": time.perf_counter() - started}
+
+
 # -- the mix ------------------------------------------------------------------------------
 
 class Script:
@@ -421,11 +486,15 @@ class PhaseResult:
     rate: float = 0.0  # events per second
     latencies_ms: list[float] = field(default_factory=list)
     non_200: int = 0
-    not_handled: int = 0  # events a 200 answer did not report as handled
+    not_handled: int = 0  # events a 200 answer did not report as accepted
     errors: int = 0  # requests that got no answer even after one resend
     resent: int = 0  # requests resent once after a dropped keep-alive connection
     kinds: dict[str, int] = field(default_factory=dict)
     cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU ms per event by part
+    # Product only, from the webhookevent table once the phase's events are all handled:
+    # events handled per second from the first stored to the last handled, and the time
+    # from storing to handling (queueing included), in ms.
+    handled: dict[str, float] = field(default_factory=dict)
 
     def percentile(self, q: float) -> float:
         if not self.latencies_ms:
@@ -493,7 +562,8 @@ class CpuMeter:
 
     def _pids(self) -> dict[str, list[int]]:
         master = self.spec["gunicorn_pid"]
-        pids = {"app": [master, *_children(master)], "line": [self.spec["line_pid"]], "db": []}
+        pids = {"app": [master, *_children(master)], "worker": list(self.spec["worker_pids"]),
+                "line": [self.spec["line_pid"]], "db": []}
         self.sessions = 0
         if self.spec.get("pg_database"):
             import psycopg
@@ -623,9 +693,9 @@ def _run_phase(name: str, port: int, per_thread: list[list[Prepared]], *, rate: 
                     result.errors += 1
                 elif status != 200:
                     result.non_200 += 1
-                elif not isinstance(payload, dict) or payload.get("handled") != events:
-                    handled = payload.get("handled", 0) if isinstance(payload, dict) else 0
-                    result.not_handled += events - (handled if isinstance(handled, int) else 0)
+                elif not isinstance(payload, dict) or payload.get("accepted", events) != events:
+                    accepted = payload.get("accepted", 0) if isinstance(payload, dict) else 0
+                    result.not_handled += events - (accepted if isinstance(accepted, int) else 0)
 
     threads = [threading.Thread(target=work, args=(i, items)) for i, items in enumerate(per_thread)]
     for t in threads:
@@ -659,32 +729,42 @@ def run_load(spec: dict[str, Any]) -> list[dict[str, Any]]:
     counter = itertools.count(1)
     prefix = spec["id_prefix"]
 
-    def build(events_per_thread: int) -> list[list[Prepared]]:
+    def build(events_per_thread: int, phase_prefix: str) -> list[list[Prepared]]:
         per_thread = []
         for script in scripts:
             batches = [script.batch(batch) for _ in range(max(1, events_per_thread // batch))]
-            per_thread.append(_prepare(batches, tokens, prefix, counter))
+            per_thread.append(_prepare(batches, tokens, prefix + phase_prefix, counter))
         return per_thread
 
     meter = CpuMeter(spec)
 
-    def phase(name: str, per_thread: list[list[Prepared]], rate: float | None = None) -> PhaseResult:
+    def phase(name: str, events_per_thread: int, rate: float | None = None) -> PhaseResult:
+        per_thread = build(events_per_thread, name[0].upper())
         before = meter.snapshot()
         result = _run_phase(name, spec["port"], per_thread, rate=rate)
+        if spec["db_url"]:
+            # The product answers LINE before handling: wait for the handler threads to finish
+            # the phase's events, so CPU per event and the next phase include that work.
+            result.handled = handling_stats(spec["db_url"], prefix + name[0].upper())
         result.cpu_ms = meter.per_event(before, meter.snapshot(), result.events)
         return result
 
     results = []
-    warm = phase("warm-up", build(spec["warmup_events"] // connections))
+    warm = phase("warm-up", spec["warmup_events"] // connections)
     results.append(warm.summary())
-    # Size the measured phase to about max_seconds at the warm-up rate (reply tokens live 60 s).
+    # Size the measured phase to about max_seconds at the warm-up rate.
     events = int(min(spec["max_events"], max(400, warm.rate * 1.5 * spec["max_seconds"])))
-    peak = phase("max", build(events // connections))
+    peak = phase("max", events // connections)
     results.append(peak.summary())
     half = peak.rate * spec["paced_fraction"]
     paced_events = int(half * spec["paced_seconds"])
-    paced = phase("paced", build(max(batch, paced_events // connections)), rate=half)
+    paced = phase("paced", max(batch, paced_events // connections), rate=half)
     results.append(paced.summary())
+    if spec["db_url"] and peak.handled.get("rate"):
+        # A load the handler threads keep up with: how long users wait for their answers.
+        steady = peak.handled["rate"] * spec["sustained_fraction"]
+        steady_events = int(steady * spec["paced_seconds"])
+        results.append(phase("sustained", max(batch, steady_events // connections), rate=steady).summary())
     return results
 
 
@@ -755,14 +835,17 @@ def gunicorn_settings(args) -> str:
 
 
 def measure(run: int, target: str, server: Gunicorn, people: list[Person], args, line_url: str,
-            *, product: bool, line_pid: int, pg_database: str | None = None) -> list[dict[str, Any]]:
+            *, product: bool, line_pid: int, pg_database: str | None = None,
+            db_url: str | None = None, worker_pids: tuple[int, ...] = ()) -> list[dict[str, Any]]:
     spec = {
         "gunicorn_pid": server.proc.pid, "line_pid": line_pid, "pg_database": pg_database,
+        "worker_pids": worker_pids,
         "pg_admin_url": PG_URL.replace("postgresql+psycopg://", "postgresql://"),
         "port": server.port, "line_url": line_url, "people": [(p.user_id, p.supervisor, p.refs) for p in people],
         "connections": args.connections, "batch": args.batch, "seed": args.seed + run,
         "warmup_events": args.warmup_events, "max_events": args.max_events, "max_seconds": args.max_seconds,
         "paced_fraction": 0.5, "paced_seconds": args.paced_seconds, "fetch_tokens": product,
+        "sustained_fraction": args.sustained_fraction, "db_url": db_url,
         "id_prefix": f"01BENCH{run}{target[:2].upper()}{os.getpid():07d}",
     }
     return load_in_other_process(spec)
@@ -791,14 +874,21 @@ def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tm
                                  organisations=args.organisations)
         print(f"  loaded {len(people)} officers on {backend} in {time.perf_counter() - started:.1f} s", flush=True)
         env = base_env(line_url, args.workers, args.threads, tmp)
-        env["DATABASE_URL"] = url
+        env.update(DATABASE_URL=url, EVENT_HANDLERS=args.event_handlers)
         _, _, since = fake_counts(line_url, 1 << 62)
+        # As the Procfile runs it: gunicorn stores and answers, `python -m bot.worker` handles.
+        workers = start_workers(f"{backend}-{run}", env, tmp, args.worker_processes
+                                if args.event_handlers == "worker" else 0)
         server = start_gunicorn(f"{backend}-{run}", "bot:create_app()", env, tmp)
         try:
             phases = measure(run, backend, server, people, args, line_url, product=True, line_pid=line_pid,
-                             pg_database=db_name if backend == "postgresql" else None)
+                             pg_database=db_name if backend == "postgresql" else None,
+                             db_url=url.replace("postgresql://", "postgresql+psycopg://"),
+                             worker_pids=tuple(w.pid for w in workers))
         finally:
             stop(server.proc)
+            for worker in workers:
+                stop(worker)
         statuses = event_statuses(url.replace("postgresql://", "postgresql+psycopg://"))
         replies, pushes, _ = fake_counts(line_url, since)
         sent = sum(p["events"] for p in phases)
@@ -811,6 +901,14 @@ def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tm
 
 
 # -- reporting ------------------------------------------------------------------------------
+
+def _print_rows(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    print()
+    print("  ".join(h.rjust(w) for h, w in zip(header, widths)))
+    for row in rows:
+        print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
+
 
 def print_table(results: list[TargetResult]) -> None:
     header = ("run", "target", "max ev/s", "p50", "p95", "p99", "half ev/s", "p50", "p95", "p99", "max",
@@ -826,15 +924,29 @@ def print_table(results: list[TargetResult]) -> None:
                      f"{peak['p99']:.1f}", f"{paced['rate']:.0f}", f"{paced['p50']:.1f}", f"{paced['p95']:.1f}",
                      f"{paced['p99']:.1f}", f"{paced['max']:.0f}", str(non_200), str(errors),
                      "-" if r.not_done is None else str(r.not_done), ratio))
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    print()
-    print("  ".join(h.rjust(w) for h, w in zip(header, widths)))
-    for row in rows:
-        print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
+    print("\nThe webhook as LINE sees it (events acknowledged; latency of the HTTP answer):")
+    _print_rows(header, rows)
     print("latencies in ms; 'half' = paced at half of the run's own max rate, latency from the scheduled send")
-    print("CPU ms per event at max rate (app = gunicorn master and workers, db = PostgreSQL backends of the "
-          "benchmark database, line = fake LINE, loadgen, machine = all processes incl. other users; "
-          "connects = database connections opened per 1,000 events):")
+
+    header = ("run", "target", "phase", "sent ev/s", "handled ev/s", "wait p50", "p95", "p99", "max",
+              "drain s")
+    rows = []
+    for r in results:
+        for name in ("max", "paced", "sustained"):
+            phase = r.phases.get(name)
+            handled = (phase or {}).get("handled") or {}
+            if not handled.get("rate"):
+                continue
+            rows.append((str(r.run), r.target, name, f"{phase['rate']:.0f}", f"{handled['rate']:.0f}",
+                         f"{handled['p50']:.0f}", f"{handled['p95']:.0f}", f"{handled['p99']:.0f}",
+                         f"{handled['max']:.0f}", f"{handled['drain_s']:.1f}"))
+    if rows:
+        print("\nThe users' side: events handled (stored -> handled, answer sent right after; ms) per phase. "
+              "'drain s' = how long after the last request the last event was handled:")
+        _print_rows(header, rows)
+    print("CPU ms per event at max rate, handling included (app = gunicorn master and workers, db = PostgreSQL "
+          "backends of the benchmark database, line = fake LINE, loadgen, machine = all processes incl. other "
+          "users; connects = database connections opened per 1,000 events):")
     for r in results:
         cpu = r.phases["max"].get("cpu_ms") or {}
         print(f"  run {r.run} {r.target:10} " + "  ".join(f"{k} {v:.2f}" for k, v in cpu.items()))
@@ -928,10 +1040,16 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1, help="events per webhook request")
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="WEB_THREADS (default: gunicorn.conf.py's)")
+    parser.add_argument("--event-handlers", choices=("worker", "web"), default="worker",
+                        help="EVENT_HANDLERS: worker processes handle (the Procfile), or the web's own threads")
+    parser.add_argument("--worker-processes", type=int, default=1,
+                        help="how many `python -m bot.worker` processes (the Procfile runs one)")
     parser.add_argument("--warmup-events", type=int, default=400)
     parser.add_argument("--max-events", type=int, default=6000)
     parser.add_argument("--max-seconds", type=float, default=15.0, help="aim of the max-rate phase")
     parser.add_argument("--paced-seconds", type=float, default=15.0)
+    parser.add_argument("--sustained-fraction", type=float, default=0.7,
+                        help="the sustained phase's rate, as a fraction of the handling rate at max")
     parser.add_argument("--line-latency", type=float, default=0.0,
                         help="seconds the fake LINE server waits before answering each API call")
     parser.add_argument("--seed", type=int, default=1)
@@ -945,7 +1063,9 @@ def main() -> None:
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     print(f"machine: {machine()}")
-    print(f"gunicorn: {gunicorn_settings(args)}; load: {args.connections} "
+    handlers = (f"{args.worker_processes} worker process(es)" if args.event_handlers == "worker"
+                else "the web's own threads")
+    print(f"gunicorn: {gunicorn_settings(args)}; events handled by {handlers}; load: {args.connections} "
           f"connections, {args.batch} event(s) per request; {args.officers} officers in {args.organisations} "
           f"organisations; LINE latency {args.line_latency * 1000:.0f} ms", flush=True)
     tmp = Path(tempfile.mkdtemp(prefix="tidtam-bench-"))
@@ -958,7 +1078,9 @@ def main() -> None:
                 print(f"run {run}: product on {backend}", flush=True)
                 result = bench_product(run, backend, args, line_url, fake.pid, tmp)
                 results.append(result)
-                print(f"  max {result.phases['max']['rate']:.0f} ev/s, p99 at half "
+                handled = result.phases["max"].get("handled") or {}
+                print(f"  max {result.phases['max']['rate']:.0f} ev/s acknowledged, "
+                      f"{handled.get('rate', float('nan')):.0f} ev/s handled, p99 at half "
                       f"{result.phases['paced']['p99']:.1f} ms, not done {result.not_done}", flush=True)
             if not args.no_baseline:
                 if people is None:

@@ -28,7 +28,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     engine = make_engine(settings.database_url)
     services = Services(settings=settings, engine=engine, line=LineClient(settings), tasks=TaskRunner())
-    services.chats = ChatQueue(partial(handle_next, services), workers=settings.handler_threads)
+    if settings.event_handlers == "web":
+        services.chats = ChatQueue(partial(handle_next, services), workers=settings.handler_threads)
     app.extensions["tidtam"] = services
 
     import handlers.all  # noqa: F401  (registers commands)

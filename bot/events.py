@@ -53,6 +53,14 @@ class Services:
     chats: Any = None  # bot.tasks.ChatQueue in a web process; None handles events in the caller
 
 
+def build_services(settings: Settings | None = None) -> Services:
+    """Services for a process without Flask (the clock, the worker)."""
+    from models import make_engine
+
+    settings = settings or Settings.from_env()
+    return Services(settings=settings, engine=make_engine(settings.database_url), line=LineClient(settings))
+
+
 @dataclass(frozen=True)
 class Outcome:
     event_id: str
@@ -75,9 +83,24 @@ def chat_key_of(raw: dict[str, Any]) -> str:
     return str(key)[:64] if key else event_id_of(raw)
 
 
-def _insert_ignore(engine: Engine):
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(WebhookEvent.__table__)
+# Built once: a statement built per request is compiled per request (0.5 ms each).
+_STORE = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(WebhookEvent.__table__)
+          .on_conflict_do_nothing(index_elements=["webhook_event_id"]) for dialect in (postgresql, sqlite)}
+_STORE_COLUMNS = ("webhook_event_id", "event_type", "source_type", "user_id", "group_id", "chat_key", "payload",
+                  "is_redelivery")
+# PostgreSQL, worker mode: insert the batch and announce the chats of the rows actually
+# inserted (a redelivery of a stored event announces nothing; the worker's scan finds it).
+_STORE_AND_NOTIFY = sa.text(f"""
+    WITH stored AS (
+        INSERT INTO webhookevent ({", ".join(_STORE_COLUMNS)}, status, attempts, received_at)
+        SELECT {", ".join(_STORE_COLUMNS)}, 'received', 0, :now
+        FROM json_to_recordset(CAST(:rows AS json)) AS r(
+            webhook_event_id text, event_type text, source_type text, user_id text, group_id text,
+            chat_key text, payload text, is_redelivery boolean)
+        ON CONFLICT (webhook_event_id) DO NOTHING
+        RETURNING chat_key)
+    SELECT pg_notify(:channel, chat_key) FROM (SELECT DISTINCT chat_key FROM stored) AS chats
+""")
 
 
 def _row_of(raw: dict[str, Any], now) -> dict[str, Any]:
@@ -98,11 +121,16 @@ def _row_of(raw: dict[str, Any], now) -> dict[str, Any]:
     }
 
 
-def store_events(engine: Engine, raws: list[dict[str, Any]]) -> list[str]:
+NOTIFY_CHANNEL = "tidtam_events"
+
+
+def store_events(engine: Engine, raws: list[dict[str, Any]], *, notify: bool = False) -> list[str]:
     """Store a batch in one transaction, skipping ids already stored; return the chats it touches.
 
     All or nothing: when the database fails nothing is stored, the webhook
-    answers 503 and LINE sends the batch again.
+    answers 503 and LINE sends the batch again. With ``notify`` on PostgreSQL,
+    each chat's key is sent to the worker (bot.worker) on NOTIFY_CHANNEL when
+    the transaction commits.
     """
     now = utcnow()
     rows: dict[str, dict[str, Any]] = {}
@@ -111,11 +139,16 @@ def store_events(engine: Engine, raws: list[dict[str, Any]]) -> list[str]:
         rows.setdefault(row["webhook_event_id"], row)  # the same event twice in one batch
     if not rows:
         return []
-    stmt = _insert_ignore(engine).values(list(rows.values()))
-    stmt = stmt.on_conflict_do_nothing(index_elements=["webhook_event_id"])
+    keys = list(dict.fromkeys(row["chat_key"] for row in rows.values()))
+    if notify and engine.dialect.name == "postgresql":
+        # One statement (one round trip, no BEGIN/COMMIT): the webhook's hot path.
+        batch = json.dumps([{k: row[k] for k in _STORE_COLUMNS} for row in rows.values()], ensure_ascii=False)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(_STORE_AND_NOTIFY, {"rows": batch, "now": now, "channel": NOTIFY_CHANNEL})
+        return keys
     with engine.begin() as conn:
-        conn.execute(stmt)
-    return list(dict.fromkeys(row["chat_key"] for row in rows.values()))
+        conn.execute(_STORE[engine.dialect.name], list(rows.values()))
+    return keys
 
 
 def store_event(engine: Engine, raw: dict[str, Any]) -> str:
@@ -195,20 +228,41 @@ def accept_events(services: Services, raw_events: list[Any]) -> int:
     """Store the batch, hand its chats to the handler threads, return how many events it held.
 
     The webhook answers LINE as soon as this returns (LINE recommends handling
-    events asynchronously); the answers to the users go out as replies from the
-    handler threads. Without handler threads (scripts, the clock) the chats are
-    handled here and now.
+    events asynchronously); the answers go out as replies from the handler
+    threads: this process's own (EVENT_HANDLERS=web) or the worker process's
+    (EVENT_HANDLERS=worker), which is told by NOTIFY on PostgreSQL and looks
+    for stored events every moment on SQLite.
     """
     raws = [raw for raw in raw_events if isinstance(raw, dict)]
     if len(raws) < len(raw_events):
         log.warning("webhook: skipped %d event(s) that are not objects", len(raw_events) - len(raws))
-    keys = store_events(services.engine, raws)
-    for key in keys:
-        if services.chats is not None:
+    to_worker = services.settings.event_handlers == "worker"
+    keys = store_events(services.engine, raws, notify=to_worker)
+    if not to_worker:
+        for key in keys:
             services.chats.submit(key)
-        else:
-            drain_chat(services, key)
     return len(raws)
+
+
+def events_waiting(engine: Engine) -> int:
+    """How many stored events no handler has taken yet."""
+    table = WebhookEvent.__table__
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)
+                            .where(table.c.status == EventStatus.RECEIVED.value)).scalar_one()
+
+
+def chats_waiting(engine: Engine, limit: int = 500) -> list[str]:
+    """Chats with an event nobody has taken yet, oldest first (what a starting worker picks up)."""
+    table = WebhookEvent.__table__
+    with engine.connect() as conn:
+        return list(conn.execute(
+            sa.select(table.c.chat_key)
+            .where(table.c.status == EventStatus.RECEIVED.value)
+            .group_by(table.c.chat_key)
+            .order_by(sa.func.min(table.c.id))
+            .limit(limit)
+        ).scalars())
 
 
 def drain_chat(services: Services, chat_key: str) -> list[Outcome]:

@@ -49,7 +49,9 @@ class Settings:
     flow_timeout_minutes: int = 30
     outbox_stale_seconds: int = 120  # a push claimed this long ago by a dead clock is sent again
     webhook_stale_seconds: int = 60  # a webhook event claimed this long ago by a dead worker is handled again
-    handler_threads: int = 4  # per web process: threads that handle stored webhook events
+    handler_threads: int = 4  # per process: threads that handle stored webhook events
+    event_handlers: str = "web"  # web: the web process handles what it stores; worker: `python -m bot.worker` does
+    worker_nice: int = 10  # the worker yields the CPU to the web process, which must answer LINE within 2 s
     line_connect_timeout: float = 3.0
     line_read_timeout: float = 10.0
     max_body_bytes: int = 1024 * 1024
@@ -82,6 +84,7 @@ class Settings:
             "SECRET_KEY": "secret_key",
             "EVIDENCE_DIR": "evidence_dir",
             "GENERATED_DIR": "generated_dir",
+            "EVENT_HANDLERS": "event_handlers",
         }
         for var, name in string_vars.items():
             if env.get(var):
@@ -95,6 +98,7 @@ class Settings:
             "OUTBOX_STALE_SECONDS": "outbox_stale_seconds",
             "WEBHOOK_STALE_SECONDS": "webhook_stale_seconds",
             "HANDLER_THREADS": "handler_threads",
+            "WORKER_NICE": "worker_nice",
         }
         for var, name in int_vars.items():
             if env.get(var):
@@ -142,6 +146,10 @@ class Settings:
                 raise SettingsError(f"{var} must start with http:// or https://")
         if not 1 <= self.handler_threads <= 64:
             raise SettingsError("HANDLER_THREADS must be between 1 and 64")
+        if self.event_handlers not in ("web", "worker"):
+            raise SettingsError(f"EVENT_HANDLERS must be web or worker, not {self.event_handlers!r}")
+        if not 0 <= self.worker_nice <= 19:
+            raise SettingsError("WORKER_NICE must be between 0 and 19")
         if self.simulator and not self.is_development:
             raise SettingsError("SIMULATOR=1 is for development only (set TIDTAM_ENV=development)")
         if self.simulator and self.env == "development" and self.line_channel_secret:

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from linebot.v3 import SignatureValidator
 from sqlalchemy.exc import OperationalError
 
-from bot.events import accept_events
+from bot.events import accept_events, events_waiting
 from models import database_ok
 
 log = logging.getLogger(__name__)
@@ -53,5 +53,8 @@ def callback():
 def healthz():
     services = _services()
     ok, detail = database_ok(services.engine)
-    chats = services.chats.busy if services.chats is not None else 0
-    return jsonify(status="ok" if ok else "unavailable", database=detail, chats_in_hand=chats), (200 if ok else 503)
+    if not ok:
+        return jsonify(status="unavailable", database=detail), 503
+    # Events stored but not yet taken by a handler: a backlog that keeps growing means
+    # the handlers (EVENT_HANDLERS, HANDLER_THREADS, worker processes) cannot keep up.
+    return jsonify(status="ok", database=detail, waiting=events_waiting(services.engine))

@@ -10,18 +10,9 @@ from datetime import datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.events import Services, sweep_stale_events
-from bot.line_client import LineClient
-from bot.settings import Settings
-from models import make_engine
+from bot.events import Services, build_services, sweep_stale_events
 
 log = logging.getLogger("scheduler")
-
-
-def build_services(settings: Settings | None = None) -> Services:
-    settings = settings or Settings.from_env()
-    engine = make_engine(settings.database_url)
-    return Services(settings=settings, engine=engine, line=LineClient(settings))
 
 
 def sweep_job(services: Services) -> None:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run Tidtam locally on SQLite with the chat simulator: migrate, load the demo,
-# then start a fake LINE API, the web service and the clock process together.
-# Ctrl-C stops all three.
+# then start a fake LINE API and the Procfile's processes (web, worker, clock)
+# together. Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -27,8 +27,10 @@ trap cleanup INT TERM EXIT
 
 $BIN/python -m bot.fake_line --port "$FAKE_LINE_PORT" --access-token tidtam-development-token --quiet &
 pids+=($!)
-$BIN/gunicorn 'bot:create_app()' --config gunicorn.conf.py --workers 1 --threads 8 \
+EVENT_HANDLERS=worker $BIN/gunicorn 'bot:create_app()' --config gunicorn.conf.py --workers 1 --threads 8 \
   --bind "127.0.0.1:$PORT" --access-logfile /dev/null &
+pids+=($!)
+$BIN/python -m bot.worker &
 pids+=($!)
 $BIN/python -m scheduler &
 pids+=($!)

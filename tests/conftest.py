@@ -129,7 +129,8 @@ def app(settings_overrides):
     yield app
     # Let this test's webhook events and background tasks (charts, reports, nudges)
     # finish before the next test, so nothing lands on the shared fake LINE server afterwards.
-    app.extensions["tidtam"].chats.shutdown(timeout=30)
+    if app.extensions["tidtam"].chats is not None:
+        app.extensions["tidtam"].chats.shutdown(timeout=30)
     app.extensions["tidtam"].tasks.shutdown()
     app.extensions["tidtam"].engine.dispose()
 

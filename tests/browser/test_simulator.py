@@ -1,6 +1,6 @@
 """The simulator in a real browser: Playwright drives Debian's Chromium through the whole product.
 
-The stack runs as it does for `make run`: a fake LINE API process, gunicorn
+The stack runs as it does for `make run`: a fake LINE API process, the worker, gunicorn
 with SIMULATOR=1 on a fresh SQLite database with the demo loaded. Screenshots
 go to tests/output/browser/ (git-ignored).
 """
@@ -65,7 +65,8 @@ def stack(tmp_path_factory):
                           "--access-token", "tidtam-development-token"], cwd=ROOT, env=env),
         subprocess.Popen([str(bin_dir / "gunicorn"), "bot:create_app()", "--config", "gunicorn.conf.py",
                           "--workers", "1", "--threads", "8", "--bind", f"127.0.0.1:{web_port}",
-                          "--access-logfile", "/dev/null"], cwd=ROOT, env=env),
+                          "--access-logfile", "/dev/null"], cwd=ROOT, env={**env, "EVENT_HANDLERS": "worker"}),
+        subprocess.Popen([sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env),
     ]
     try:
         _wait_for_port(line_port)
