@@ -22,14 +22,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from linebot.v3.messaging import TextMessage
 from linebot.v3.webhooks import Event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from bot import texts
+from bot import texts, views
 from bot.line_client import LineClient
 from bot.settings import Settings
 from handlers.registry import Reply
@@ -324,7 +323,7 @@ def _handle_claimed(services: Services, event_id: str, raw: dict[str, Any], rout
         with Session(services.engine) as session:
             _finish(session, event_id, EventStatus.FAILED, error)
             session.commit()
-        reply = [TextMessage(text=texts.SORRY_ERROR)]
+        reply = [views.text(texts.SORRY_ERROR)]
         status = "failed"
 
     if reply:

@@ -3,6 +3,12 @@
 Every call has explicit timeouts. Pushes carry an ``X-Line-Retry-Key`` that is
 reused on every retry of the same message, and a 409 for an accepted key counts
 as delivered. A reply whose token has expired or was used falls back to a push.
+
+Replies and pushes send messages as LINE JSON (bot.views builds them as dicts)
+through the SDK's own HTTP client, without its request and response models:
+building, validating and serialising those pydantic models cost more CPU than
+the rest of answering an event. SDK message models are still accepted and
+converted with ``to_dict()``.
 """
 from __future__ import annotations
 
@@ -22,17 +28,17 @@ from linebot.v3.messaging import (
     Configuration,
     MessagingApi,
     MessagingApiBlob,
-    PushMessageRequest,
-    ReplyMessageRequest,
     ShowLoadingAnimationRequest,
 )
-from linebot.v3.messaging.models import Message
+from linebot.v3.messaging.models import Message as SdkMessage
 
 from bot.settings import Settings
+from bot.views import MAX_MESSAGES, as_json
 
 log = logging.getLogger(__name__)
 
 MONTHLY_LIMIT_TEXT = "monthly limit"
+JSON_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
 DEV_ACCESS_TOKEN = "tidtam-development-token"
 
 
@@ -56,6 +62,11 @@ class SendResult:
 
 def new_retry_key() -> str:
     return str(uuid.uuid4())
+
+
+def wire_messages(messages: Sequence[dict[str, Any] | SdkMessage]) -> list[dict[str, Any]]:
+    """At most five messages, as LINE JSON."""
+    return [as_json(m) for m in list(messages)[:MAX_MESSAGES]]
 
 
 def _api_error_message(exc: ApiException) -> str:
@@ -106,16 +117,15 @@ class LineClient:
 
     # -- sending -----------------------------------------------------------
 
-    def reply(self, reply_token: str, messages: Sequence[Message], *, fallback_to: str | None = None) -> SendResult:
+    def reply(self, reply_token: str, messages: Sequence[dict[str, Any] | SdkMessage], *,
+              fallback_to: str | None = None) -> SendResult:
         """Reply with up to five messages; on a dead token push to ``fallback_to`` instead."""
-        messages = list(messages)[:5]
+        messages = wire_messages(messages)
         if not messages:
             return SendResult(delivered=True, via="reply")
         try:
-            self.api.reply_message(
-                ReplyMessageRequest(reply_token=reply_token, messages=messages),
-                _request_timeout=self.timeout,
-            )
+            self._post("/v2/bot/message/reply",
+                       {"replyToken": reply_token, "messages": messages, "notificationDisabled": False})
             return SendResult(delivered=True, status=200, via="reply")
         except ApiException as exc:
             result = SendResult(delivered=False, status=exc.status, error=_api_error_message(exc), via="reply")
@@ -127,11 +137,11 @@ class LineClient:
         log.warning("reply failed (status=%s, %s) and no fallback", result.status, result.error[:80])
         return result
 
-    def push(self, to: str, messages: Sequence[Message], *, retry_key: str | None = None,
+    def push(self, to: str, messages: Sequence[dict[str, Any] | SdkMessage], *, retry_key: str | None = None,
              attempts: int = 1, backoff: float = 0.5) -> SendResult:
         """Push messages to one user or group, retrying transient failures with the same key."""
         key = retry_key or new_retry_key()
-        messages = list(messages)[:5]
+        messages = wire_messages(messages)
         result = SendResult(delivered=False, retry_key=key, via="push")
         for attempt in range(max(1, attempts)):
             if attempt:
@@ -142,30 +152,13 @@ class LineClient:
         return result
 
     def push_json(self, to: str, messages: list[dict[str, Any]], *, retry_key: str) -> SendResult:
-        """Push messages already stored as LINE JSON (the outbox), once, with the given key.
+        """Push messages already stored as LINE JSON (the outbox), once, with the given key."""
+        return self._push_once(to, wire_messages(messages), retry_key)
 
-        The SDK's own client sends the request, but without rebuilding and
-        re-validating message models that were validated when they were made:
-        for a fan-out to thousands of officers that work dominates.
-        """
-        return self._push_once(to, list(messages)[:5], retry_key, prepared=True)
-
-    def _push_once(self, to: str, messages: list, key: str, *, prepared: bool = False) -> SendResult:
+    def _push_once(self, to: str, messages: list[dict[str, Any]], key: str) -> SendResult:
         try:
-            if prepared:
-                self.api.api_client.call_api(
-                    "/v2/bot/message/push", "POST", {}, [],
-                    {"Accept": "application/json", "Content-Type": "application/json", "X-Line-Retry-Key": key},
-                    body={"to": to, "messages": messages}, post_params=[], files={}, response_types_map={},
-                    auth_settings=["Bearer"], _preload_content=False, _request_timeout=self.timeout,
-                    collection_formats={},
-                )
-            else:
-                self.api.push_message(
-                    PushMessageRequest(to=to, messages=messages),
-                    x_line_retry_key=key,
-                    _request_timeout=self.timeout,
-                )
+            self._post("/v2/bot/message/push", {"to": to, "messages": messages, "notificationDisabled": False},
+                       retry_key=key)
             return SendResult(delivered=True, status=200, retry_key=key, via="push")
         except ApiException as exc:
             if exc.status == 409:
@@ -178,6 +171,17 @@ class LineClient:
             )
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             return SendResult(delivered=False, error=type(exc).__name__, retry_key=key, via="push")
+
+    def _post(self, path: str, body: dict[str, Any], *, retry_key: str | None = None) -> None:
+        """POST a JSON body with the SDK's client (auth, pool, errors as ApiException), skipping its models.
+
+        The response (LINE's sent message ids) is not used, so it is not parsed either.
+        """
+        headers = {**JSON_HEADERS, "X-Line-Retry-Key": retry_key} if retry_key else dict(JSON_HEADERS)
+        self.api.api_client.call_api(
+            path, "POST", {}, [], headers, body=body, post_params=[], files={}, response_types_map={},
+            auth_settings=["Bearer"], _preload_content=False, _request_timeout=self.timeout, collection_formats={},
+        )
 
     def start_loading(self, chat_id: str, seconds: int = 20) -> None:
         """Show the typing animation in a 1:1 chat; failures are harmless and only logged."""

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from linebot.v3.messaging import TextMessage
-
-from bot import texts
+from bot import texts, views
 from handlers.registry import Context, Reply
 from models import Conversation
 
@@ -78,9 +76,9 @@ def end(ctx: Context) -> None:
 
 def cancel(ctx: Context, conversation: Conversation | None) -> Reply:
     if conversation is None:
-        return [TextMessage(text=texts.NOTHING_TO_CANCEL)]
+        return [views.text(texts.NOTHING_TO_CANCEL)]
     end(ctx)
-    return [TextMessage(text=texts.CANCELLED)]
+    return [views.text(texts.CANCELLED)]
 
 
 def expects_text(conversation: Conversation) -> bool:

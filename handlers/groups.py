@@ -1,9 +1,7 @@
 """Group chats: a supervisor sets a group up to receive summaries (counts only)."""
 from __future__ import annotations
 
-from linebot.v3.messaging import TextMessage
-
-from bot import texts
+from bot import texts, views
 from handlers.registry import Context, Reply, command
 from models import ChatGroup, Role
 
@@ -12,15 +10,15 @@ from models import ChatGroup, Role
 def set_up_group(ctx: Context, args: str) -> Reply:
     """ตั้งกลุ่มนี้ให้ดูสรุปความคืบหน้าได้ (ผู้บังคับบัญชา)"""
     if not ctx.in_group or not ctx.group_id:
-        return [TextMessage(text=texts.GROUP_SETUP_IN_GROUP)]
+        return [views.text(texts.GROUP_SETUP_IN_GROUP)]
     if not ctx.has_role(Role.SUPERVISOR):
-        return [TextMessage(text=texts.SUPERVISOR_ONLY)]
+        return [views.text(texts.SUPERVISOR_ONLY)]
     group = ctx.session.get(ChatGroup, ctx.group_id)
     if group is None:
         group = ChatGroup(group_id=ctx.group_id, organisation_id=ctx.officer.organisation_id,
                           set_up_by_officer_id=ctx.officer.id)
         ctx.session.add(group)
-    return [TextMessage(text=texts.GROUP_SET_UP)]
+    return [views.text(texts.GROUP_SET_UP)]
 
 
 def group_allows_summaries(ctx: Context) -> bool:

@@ -1,9 +1,7 @@
 """Help: the commands this user may use, in full or as a short hint."""
 from __future__ import annotations
 
-from linebot.v3.messaging import TextMessage
-
-from bot import texts
+from bot import texts, views
 from handlers.registry import Context, Reply, command, commands
 
 SHORT_HELP_SIZE = 5
@@ -26,7 +24,7 @@ def help_command(ctx: Context, args: str) -> Reply:
         lines.append(texts.HELP_GROUP)
     if ctx.officer is None and not ctx.in_group:
         lines.append(texts.HOW_TO_REGISTER)
-    return [TextMessage(text="\n".join(lines))]
+    return [views.text("\n".join(lines))]
 
 
 def short_help(ctx: Context) -> Reply:
@@ -35,7 +33,7 @@ def short_help(ctx: Context) -> Reply:
     available = [cmd for cmd in _available(ctx) if cmd.func is not help_command]
     lines += [texts.HELP_LINE.format(usage=cmd.usage, help=cmd.help) for cmd in available[:SHORT_HELP_SIZE]]
     lines.append(texts.HELP_MORE)
-    return [TextMessage(text="\n".join(lines))]
+    return [views.text("\n".join(lines))]
 
 
 def group_help(ctx: Context) -> Reply:

@@ -1,9 +1,7 @@
 """Registration: linking a LINE account to an officer, and follow/unfollow."""
 from __future__ import annotations
 
-from linebot.v3.messaging import TextMessage
-
-from bot import texts
+from bot import texts, views
 from handlers.registry import Context, Reply, command
 from ita.thai import fiscal_year, polite_name
 from models import Organisation
@@ -17,11 +15,11 @@ MEASURES_LISTED = 15
 def register(ctx: Context, args: str) -> Reply:
     """ผูกบัญชี LINE กับรายชื่อเจ้าหน้าที่ด้วยรหัส 8 ตัว"""
     if ctx.in_group or not ctx.user_id:
-        return [TextMessage(text=texts.REGISTER_IN_GROUP)]
+        return [views.text(texts.REGISTER_IN_GROUP)]
     if not args:
         if ctx.officer is not None:
-            return [TextMessage(text=texts.REGISTER_ALREADY.format(name=ctx.officer.name))]
-        return [TextMessage(text=texts.REGISTER_NEED_CODE)]
+            return [views.text(texts.REGISTER_ALREADY.format(name=ctx.officer.name))]
+        return [views.text(texts.REGISTER_NEED_CODE)]
     result = redeem_code(ctx.session, line_user_id=ctx.user_id, text=args, now=ctx.now)
     match result.outcome:
         case Redeem.OK:
@@ -29,17 +27,17 @@ def register(ctx: Context, args: str) -> Reply:
             on_linked(ctx)
             return welcome_registered(ctx)
         case Redeem.WRONG:
-            return [TextMessage(text=texts.REGISTER_WRONG.format(left=result.tries_left))]
+            return [views.text(texts.REGISTER_WRONG.format(left=result.tries_left))]
         case Redeem.LOCKED:
-            return [TextMessage(text=texts.REGISTER_LOCKED.format(minutes=result.locked_minutes))]
+            return [views.text(texts.REGISTER_LOCKED.format(minutes=result.locked_minutes))]
         case Redeem.EXPIRED:
-            return [TextMessage(text=texts.REGISTER_EXPIRED)]
+            return [views.text(texts.REGISTER_EXPIRED)]
         case Redeem.USED:
-            return [TextMessage(text=texts.REGISTER_USED)]
+            return [views.text(texts.REGISTER_USED)]
         case Redeem.ALREADY_LINKED:
-            return [TextMessage(text=texts.REGISTER_ALREADY.format(name=result.officer.name))]
+            return [views.text(texts.REGISTER_ALREADY.format(name=result.officer.name))]
         case Redeem.OFFICER_TAKEN:
-            return [TextMessage(text=texts.REGISTER_TAKEN)]
+            return [views.text(texts.REGISTER_TAKEN)]
     raise AssertionError(result.outcome)
 
 
@@ -70,7 +68,7 @@ def welcome_registered(ctx: Context) -> Reply:
             lines.append(texts.AND_MORE.format(count=len(measures) - MEASURES_LISTED))
     else:
         lines.append(texts.REGISTER_NO_MEASURES)
-    return [TextMessage(text="\n".join(lines)), TextMessage(text=texts.REGISTER_NEXT)]
+    return [views.text("\n".join(lines)), views.text(texts.REGISTER_NEXT)]
 
 
 def on_follow(ctx: Context, *, unblocked: bool) -> Reply:
@@ -78,8 +76,8 @@ def on_follow(ctx: Context, *, unblocked: bool) -> Reply:
     if ctx.officer is not None:
         ctx.officer.reachable = True
         ctx.session.add(ctx.officer)
-        return [TextMessage(text=texts.FOLLOW_BACK.format(name=polite_name(ctx.officer.name)))]
-    return [TextMessage(text=texts.FOLLOW_NEW.format(how_to_register=texts.HOW_TO_REGISTER))]
+        return [views.text(texts.FOLLOW_BACK.format(name=polite_name(ctx.officer.name)))]
+    return [views.text(texts.FOLLOW_NEW.format(how_to_register=texts.HOW_TO_REGISTER))]
 
 
 def on_unfollow(ctx: Context) -> Reply:

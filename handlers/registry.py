@@ -2,7 +2,8 @@
 
 A handler is registered with ``@command("สรุป", "summary", role=Role.SUPERVISOR)``
 and its docstring's first line is its help text. Handlers take a Context and
-return the messages to send (a reply value); they never call LINE themselves.
+return the messages to send (a reply value: LINE JSON built by bot.views); they
+never call LINE themselves.
 """
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from linebot.v3.messaging.models import Message
 from sqlmodel import Session
 
 from bot.settings import Settings
+from bot.views import Message
 from ita.thai import normalize_text, to_arabic_digits
 from models import Officer, Role
 

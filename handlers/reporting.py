@@ -79,7 +79,7 @@ def measure_bubble(measure: Measure, report_status: str, percent: int | None, pe
         "footer": {"type": "box", "layout": "vertical", "contents": [
             {"type": "button", "style": "primary", "height": "sm", "color": "#06C755",
              "action": views.postback_action(texts.BTN_REPORT, texts.REPORT_MEASURE_DISPLAY.format(ref=measure.ref),
-                                             a="rep", m=measure.id, p=views.period_param(period)).to_dict()},
+                                             a="rep", m=measure.id, p=views.period_param(period))},
         ]},
     }
 
@@ -276,7 +276,7 @@ def _measure_of(ctx: Context, data: dict[str, Any]) -> Measure:
     return ctx.session.get(Measure, data["m"])
 
 
-def _ask_status(measure: Measure, question: str | None = None) -> views.TextMessage:
+def _ask_status(measure: Measure, question: str | None = None) -> views.Message:
     body = (question or texts.ASK_STATUS).format(ref=measure.ref, title=views.cut(measure.title, 60))
     return views.text(body, [views.say_action(STATUS_LABELS[s]) for s in STATUS_ORDER])
 
@@ -312,7 +312,7 @@ def _officer_of(ctx: Context, data: dict[str, Any]) -> Officer:
     return ctx.session.get(Officer, data["for"]) if data.get("for") else ctx.officer
 
 
-def confirmation(ctx: Context, data: dict[str, Any]) -> views.TextMessage:
+def confirmation(ctx: Context, data: dict[str, Any]) -> views.Message:
     """The whole report as the officer is about to save it, with confirm / edit / cancel."""
     measure = _measure_of(ctx, data)
     period = parse_period_param(data["p"])
@@ -401,7 +401,7 @@ def on_text(ctx: Context, conversation) -> Reply:
     return _ask_next(ctx, conversation)
 
 
-def _edit_menu() -> views.TextMessage:
+def _edit_menu() -> views.Message:
     return views.text(texts.ASK_EDIT, [views.say_action(label) for label in EDITABLE])
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qsl
 
-from linebot.v3.messaging import TextMessage
 from linebot.v3.webhooks import (
     Event,
     FileMessageContent,
@@ -23,7 +22,7 @@ from linebot.v3.webhooks import (
 )
 from sqlmodel import Session, select
 
-from bot import texts
+from bot import texts, views
 from bot.events import Services
 from handlers import flows
 from handlers.registry import Context, Reply, clean_command_text, clean_free_text, match_command, postback_handler
@@ -55,7 +54,7 @@ def _with_admin_notice(ctx: Context, reply: Reply) -> Reply:
         return reply
     pause.notified_officer_ids = [*pause.notified_officer_ids, ctx.officer.id]
     ctx.session.add(pause)
-    return [*reply[:4], TextMessage(text=pause.notice)]
+    return [*reply[:4], views.text(pause.notice)]
 
 
 def _route(ctx: Context, event: Event) -> Reply:
@@ -66,7 +65,7 @@ def _route(ctx: Context, event: Event) -> Reply:
         from handlers.registration import on_unfollow
         return on_unfollow(ctx)
     if isinstance(event, JoinEvent):
-        return [TextMessage(text=texts.JOINED_GROUP)]
+        return [views.text(texts.JOINED_GROUP)]
     if isinstance(event, PostbackEvent):
         return _route_postback(ctx, event.postback.data or "")
     if isinstance(event, MessageEvent):
@@ -80,7 +79,7 @@ def _route(ctx: Context, event: Event) -> Reply:
             return _route_media(ctx)
         if ctx.in_group:
             return []
-        return [TextMessage(text=texts.UNSUPPORTED_MESSAGE)]
+        return [views.text(texts.UNSUPPORTED_MESSAGE)]
     return []
 
 
@@ -117,7 +116,7 @@ def _route_text(ctx: Context) -> Reply:
         text = _strip_mentions(text)
     cleaned = clean_command_text(text)
     if len(cleaned) > MAX_TEXT:
-        return [TextMessage(text=texts.TOO_LONG.format(limit=MAX_TEXT))]
+        return [views.text(texts.TOO_LONG.format(limit=MAX_TEXT))]
     ctx.text = cleaned
     ctx.raw_text = clean_free_text(text)
     conversation = flows.active(ctx) if not ctx.in_group else None
@@ -133,7 +132,7 @@ def _route_text(ctx: Context) -> Reply:
     if match:
         reply = run_command(ctx, match.command, match.args)
         if conversation is not None and reply and flows.active(ctx) is not None:
-            reply = reply[:4] + [TextMessage(text=texts.FLOW_STILL_OPEN)]
+            reply = reply[:4] + [views.text(texts.FLOW_STILL_OPEN)]
         return reply
 
     if ctx.in_group:
@@ -144,9 +143,9 @@ def _route_text(ctx: Context) -> Reply:
     if conversation is not None:
         return flows.on_text(ctx, conversation)
     if ctx.officer is None:
-        return [TextMessage(text=texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+        return [views.text(texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
     if not ctx.officer.active:
-        return [TextMessage(text=texts.INACTIVE_OFFICER)]
+        return [views.text(texts.INACTIVE_OFFICER)]
     from handlers.scores import maybe_answer_score_question
     answer = maybe_answer_score_question(ctx)
     if answer:
@@ -158,18 +157,18 @@ def _route_text(ctx: Context) -> Reply:
 def run_command(ctx: Context, command, args: str) -> Reply:
     """Check who may run a command here, then run it."""
     if ctx.in_group and not command.group_ok:
-        return [TextMessage(text=texts.GROUP_NOT_ALLOWED)]
+        return [views.text(texts.GROUP_NOT_ALLOWED)]
     if command.role is not None:
         if ctx.officer is None and not ctx.in_group:
-            return [TextMessage(text=texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+            return [views.text(texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
         if ctx.in_group and command.role == Role.SUPERVISOR:
             from handlers.groups import group_allows_summaries
             if not group_allows_summaries(ctx):
-                return [TextMessage(text=texts.GROUP_NOT_SET_UP)]
+                return [views.text(texts.GROUP_NOT_SET_UP)]
         elif not ctx.has_role(command.role):
             if ctx.officer is not None and not ctx.officer.active:
-                return [TextMessage(text=texts.INACTIVE_OFFICER)]
-            return [TextMessage(text=texts.SUPERVISOR_ONLY if command.role != Role.ADMIN else texts.ADMIN_ONLY)]
+                return [views.text(texts.INACTIVE_OFFICER)]
+            return [views.text(texts.SUPERVISOR_ONLY if command.role != Role.ADMIN else texts.ADMIN_ONLY)]
     if command.slow and not ctx.in_group and ctx.user_id:
         ctx.services.line.start_loading(ctx.user_id)
     return command.func(ctx, args)
@@ -182,12 +181,12 @@ def _route_postback(ctx: Context, data: str) -> Reply:
     entry = postback_handler(action)
     if entry is None:
         log.info("postback: unknown action %r", action[:40])
-        return [] if ctx.in_group else [TextMessage(text=texts.NOT_UNDERSTOOD)]
+        return [] if ctx.in_group else [views.text(texts.NOT_UNDERSTOOD)]
     func, role = entry
     if role is not None and not ctx.has_role(role):
         if ctx.officer is None:
-            return [TextMessage(text=texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
-        return [TextMessage(text=texts.SUPERVISOR_ONLY)]
+            return [views.text(texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+        return [views.text(texts.SUPERVISOR_ONLY)]
     return func(ctx)
 
 
@@ -195,8 +194,8 @@ def _route_media(ctx: Context) -> Reply:
     if ctx.in_group:
         return []
     if ctx.officer is None:
-        return [TextMessage(text=texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+        return [views.text(texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
     conversation = flows.active(ctx)
     if conversation is None:
-        return [TextMessage(text=texts.MEDIA_OUTSIDE_FLOW)]
+        return [views.text(texts.MEDIA_OUTSIDE_FLOW)]
     return flows.on_media(ctx, conversation)

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from linebot.v3.messaging import ImageMessage
 from sqlmodel import Session, func, select
 
 from bot import texts, views
@@ -490,8 +489,8 @@ def send_chart(services, user_id: str, organisation_id: int, year: int, previous
         preview = path.with_name(path.stem + "-preview.png")
         draw_indicator_chart(data[year], data.get(previous) if previous else None, [path, preview])
         name = f"ita-{year}.png"
-        image = ImageMessage(original_content_url=signed_url(services.settings, path, download_name=name),
-                             preview_image_url=signed_url(services.settings, preview, download_name=name))
+        image = views.image(signed_url(services.settings, path, download_name=name),
+                            signed_url(services.settings, preview, download_name=name))
         result = services.line.push(user_id, [image], attempts=3)
         return bool(result.delivered)
     except Exception:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from linebot.v3.messaging import ImageMessage
 from sqlmodel import Session, select
 
 from bot import texts, views
@@ -195,7 +194,7 @@ def _tally_rows(label: str, tally: Tally) -> list[dict[str, Any]]:
 
 def _buttons(words: Sequence[str]) -> dict[str, Any]:
     return {"type": "box", "layout": "horizontal", "spacing": "sm", "contents": [
-        {"type": "button", "style": "link", "height": "sm", "action": views.say_action(word).to_dict()}
+        {"type": "button", "style": "link", "height": "sm", "action": views.say_action(word)}
         for word in words]}
 
 
@@ -508,8 +507,8 @@ def send_progress_chart(services: Any, *, organisation_id: int, user_id: str, pe
         path, preview = new_file_path(settings, ".png"), new_file_path(settings, ".png")
         draw_progress_chart(chart_data(year, org_name), path, preview_path=preview, text=CHART_TEXT)
         name = f"tidtam-progress-{period:%Y-%m}.png"
-        image = ImageMessage(original_content_url=signed_url(settings, path, download_name=name),
-                             preview_image_url=signed_url(settings, preview, download_name=name))
+        image = views.image(signed_url(settings, path, download_name=name),
+                            signed_url(settings, preview, download_name=name))
         return services.line.push(user_id, [image], attempts=3).delivered
     except Exception:
         log.exception("progress chart for organisation %s failed", organisation_id)

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from bot import texts
+from bot import texts, views
 from bot.events import Services
 from ita.workdays import add_working_days, first_working_day_on_or_after, working_days_of_month
 from models import ClosedDay, Officer, Organisation, Role, utcnow
@@ -80,7 +80,7 @@ def enqueue(session: Session, *, organisation_id: int, officer: Officer, period:
     """Write one outbox row unless its key exists; True when a row was added."""
     stmt = _insert_ignore(session).values(
         organisation_id=organisation_id, officer_id=officer.id, period=period, kind=kind.value, sequence=sequence,
-        recipient=officer.line_user_id, messages=[m.to_dict() for m in messages],
+        recipient=officer.line_user_id, messages=[views.as_json(m) for m in messages],
         retry_key=_retry_key(), status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now, created_at=now,
     ).on_conflict_do_nothing(index_elements=["organisation_id", "officer_id", "period", "kind", "sequence"])
     # RETURNING tells reliably whether the row was added (rowcount is not, on every driver).
@@ -189,7 +189,6 @@ def _reconcile_org(session, org, schedule, period, local_now, now, force_reminde
 
 def digest_messages(session: Session, org: Organisation, snapshot: ReportingSnapshot, today: date) -> list:
     """The supervisors' digest after the deadline: who reported, who did not, who was skipped."""
-    from bot import views
     from handlers.reporting import period_label
     from models import Unit
 

@@ -380,6 +380,8 @@ def test_menu_images_are_the_size_line_requires(spec):
 
 
 def test_buttons_send_typed_commands():
+    import handlers.all  # noqa: F401  (registers every command, as create_app does)
+
     words = {w for c in commands() for w in c.words}
     sent = {b.text for spec in MENUS for b in spec.buttons}
     # Commands other modules add (scores, reminders, the annual report) are sent as typed too.

@@ -276,10 +276,10 @@ def test_reminder_for_thirty_measures_respects_every_limit(session):
     officer = world.officers["สมชาย ใจดี"]
     messages = reminder_messages(session, officer=officer, period=current_period(utcnow(), world_tz()))
     assert 1 < len(messages) <= MAX_MESSAGES
-    assert "สมชาย ใจดี" in messages[0].text and "รอบเดือน" in messages[0].text
+    assert "สมชาย ใจดี" in messages[0]["text"] and "รอบเดือน" in messages[0]["text"]
     bubbles = 0
-    for message in messages[1:]:
-        body = message.to_dict()
+    for body in messages[1:]:
+        assert body["type"] == "flex"
         assert len(body["altText"]) <= MAX_ALT_TEXT
         contents = body["contents"]["contents"]
         assert len(contents) <= MAX_BUBBLES
@@ -308,7 +308,7 @@ def test_few_measures_use_quick_replies(session):
     officer = world.officers["สมชาย ใจดี"]
     messages = reminder_messages(session, officer=officer, period=current_period(utcnow(), world_tz()))
     assert len(messages) == 1
-    items = messages[0].to_dict()["quickReply"]["items"]
+    items = messages[0]["quickReply"]["items"]
     assert len(items) == 2 and all(len(i["action"]["label"]) <= 20 for i in items)
 
 
