@@ -8,16 +8,33 @@ import os
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
-# A thread waits on LINE during each reply (tens of ms from production servers): with 4
-# threads a worker was capped by waiting, not by CPU (bench/README.md).
-threads = int(os.environ.get("WEB_THREADS", "8"))
+# The web only stores events and answers LINE (the worker handles them), so its threads
+# wait on nothing slow; 4 per worker beat 8 on 2 cores (less GIL contention, bench/README.md).
+threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
 max_requests = 5000
 max_requests_jitter = 500
+# Import the app once in the master and fork workers from it: a worker recycled by
+# max_requests then starts in milliseconds instead of spending 2 s of CPU importing
+# the app while the other workers carry its load (bench/README.md). Nothing connects
+# at import time; post_fork still gives each worker fresh database pools.
+preload_app = True
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def _services(app):
+    return getattr(app, "extensions", {}).get("tidtam")
+
+
+def post_fork(server, worker):
+    services = _services(server.app.wsgi())
+    if services is not None:
+        services.engine.dispose(close=False)
+        if services.intake is not None:
+            services.intake.dispose(close=False)
 
 
 def worker_exit(server, worker):
@@ -26,7 +43,7 @@ def worker_exit(server, worker):
     What is still unhandled when the time is up stays stored; the clock's
     sweeper answers it by push.
     """
-    services = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("tidtam")
+    services = _services(getattr(worker, "wsgi", None))
     if services is not None and services.chats is not None:
         if not services.chats.shutdown(timeout=graceful_timeout / 2):
             server.log.warning("worker %s stopped with webhook events still queued; the sweeper will finish them",

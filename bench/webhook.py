@@ -495,6 +495,7 @@ class PhaseResult:
     # events handled per second from the first stored to the last handled, and the time
     # from storing to handling (queueing included), in ms.
     handled: dict[str, float] = field(default_factory=dict)
+    worst_by_second: list[float] = field(default_factory=list)  # ms, second by second
 
     def percentile(self, q: float) -> float:
         if not self.latencies_ms:
@@ -660,6 +661,7 @@ def _run_phase(name: str, port: int, per_thread: list[list[Prepared]], *, rate: 
     start = time.perf_counter() + 0.2
     threads_total = len(per_thread)
     first_finish: list[float] = []
+    timeline: list[tuple[float, float]] = []  # (scheduled send, seconds from start; latency ms)
 
     def work(index: int, items: list[Prepared]) -> None:
         conn = Connection(port)
@@ -678,6 +680,7 @@ def _run_phase(name: str, port: int, per_thread: list[list[Prepared]], *, rate: 
             status, payload, resent = conn.post(item)
             finished = time.perf_counter()
             local.append((finished - scheduled, item.events, status, payload, resent, item))
+            timeline.append((scheduled - start, (finished - scheduled) * 1000))
             done_at.append(finished)
         conn.close()
         with lock:
@@ -703,6 +706,10 @@ def _run_phase(name: str, port: int, per_thread: list[list[Prepared]], *, rate: 
     for t in threads:
         t.join()
     end = time.perf_counter()
+    # The worst latency in each second of the phase, to tell a steady lag from a stall.
+    for second in range(int(max((t for t, _ in timeline), default=0)) + 1):
+        worst = [ms for t, ms in timeline if second <= t < second + 1]
+        result.worst_by_second.append(round(max(worst, default=0.0), 1))
     if rate is None:
         # Throughput over the window in which every connection was busy (no tail effect).
         window_end = min(first_finish)
@@ -738,14 +745,25 @@ def run_load(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
     meter = CpuMeter(spec)
 
+    letters = {"warm-up": "W", "max": "M", "paced": "P", "sustained": "S"}
+
     def phase(name: str, events_per_thread: int, rate: float | None = None) -> PhaseResult:
-        per_thread = build(events_per_thread, name[0].upper())
+        per_thread = build(events_per_thread, letters[name])
         before = meter.snapshot()
-        result = _run_phase(name, spec["port"], per_thread, rate=rate)
+        # "handlers held": the worker processes are stopped (SIGSTOP) while the requests go
+        # out, as if they ran on other cores, then resumed to handle everything.
+        hold_workers = spec["hold_workers"]
+        for pid in spec["worker_pids"] if hold_workers else ():
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            result = _run_phase(name, spec["port"], per_thread, rate=rate)
+        finally:
+            for pid in spec["worker_pids"] if hold_workers else ():
+                os.kill(pid, signal.SIGCONT)
         if spec["db_url"]:
-            # The product answers LINE before handling: wait for the handler threads to finish
+            # The product answers LINE before handling: wait for the handlers to finish
             # the phase's events, so CPU per event and the next phase include that work.
-            result.handled = handling_stats(spec["db_url"], prefix + name[0].upper())
+            result.handled = handling_stats(spec["db_url"], prefix + letters[name])
         result.cpu_ms = meter.per_event(before, meter.snapshot(), result.events)
         return result
 
@@ -760,8 +778,8 @@ def run_load(spec: dict[str, Any]) -> list[dict[str, Any]]:
     paced_events = int(half * spec["paced_seconds"])
     paced = phase("paced", max(batch, paced_events // connections), rate=half)
     results.append(paced.summary())
-    if spec["db_url"] and peak.handled.get("rate"):
-        # A load the handler threads keep up with: how long users wait for their answers.
+    if spec["db_url"] and peak.handled.get("rate") and not spec["hold_workers"]:
+        # A load the handlers keep up with: how long users wait for their answers.
         steady = peak.handled["rate"] * spec["sustained_fraction"]
         steady_events = int(steady * spec["paced_seconds"])
         results.append(phase("sustained", max(batch, steady_events // connections), rate=steady).summary())
@@ -836,10 +854,11 @@ def gunicorn_settings(args) -> str:
 
 def measure(run: int, target: str, server: Gunicorn, people: list[Person], args, line_url: str,
             *, product: bool, line_pid: int, pg_database: str | None = None,
-            db_url: str | None = None, worker_pids: tuple[int, ...] = ()) -> list[dict[str, Any]]:
+            db_url: str | None = None, worker_pids: tuple[int, ...] = (), hold: bool = False
+            ) -> list[dict[str, Any]]:
     spec = {
         "gunicorn_pid": server.proc.pid, "line_pid": line_pid, "pg_database": pg_database,
-        "worker_pids": worker_pids,
+        "worker_pids": worker_pids, "hold_workers": hold,
         "pg_admin_url": PG_URL.replace("postgresql+psycopg://", "postgresql://"),
         "port": server.port, "line_url": line_url, "people": [(p.user_id, p.supervisor, p.refs) for p in people],
         "connections": args.connections, "batch": args.batch, "seed": args.seed + run,
@@ -862,7 +881,8 @@ def bench_baseline(run: int, args, line_url: str, line_pid: int, people: list[Pe
     return TargetResult(run, "baseline", {p["name"]: p for p in phases}, sum(p["events"] for p in phases), None)
 
 
-def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tmp: Path) -> TargetResult:
+def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tmp: Path, *,
+                  hold: bool = False) -> TargetResult:
     db_name = f"tidtam_bench_{os.getpid()}_{run}"
     if backend == "postgresql":
         url = create_pg_database(db_name)
@@ -883,8 +903,10 @@ def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tm
         try:
             phases = measure(run, backend, server, people, args, line_url, product=True, line_pid=line_pid,
                              pg_database=db_name if backend == "postgresql" else None,
-                             db_url=url.replace("postgresql://", "postgresql+psycopg://"),
-                             worker_pids=tuple(w.pid for w in workers))
+                             # --worker-processes 0: the web's path alone (events stay stored, unhandled)
+                             db_url=url.replace("postgresql://", "postgresql+psycopg://")
+                             if workers or args.event_handlers == "web" else None,
+                             worker_pids=tuple(w.pid for w in workers), hold=hold)
         finally:
             stop(server.proc)
             for worker in workers:
@@ -892,7 +914,7 @@ def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tm
         statuses = event_statuses(url.replace("postgresql://", "postgresql+psycopg://"))
         replies, pushes, _ = fake_counts(line_url, since)
         sent = sum(p["events"] for p in phases)
-        return TargetResult(run, backend, {p["name"]: p for p in phases}, sent,
+        return TargetResult(run, backend + (" held" if hold else ""), {p["name"]: p for p in phases}, sent,
                             sent - statuses.get("done", 0) + sum(v for k, v in statuses.items() if k != "done"),
                             statuses, replies, pushes)
     finally:
@@ -916,17 +938,19 @@ def print_table(results: list[TargetResult]) -> None:
     rows = []
     base = {r.run: r.phases["max"]["rate"] for r in results if r.target == "baseline"}
     for r in results:
-        peak, paced = r.phases["max"], r.phases["paced"]
         errors = sum(p["errors"] for p in r.phases.values())
         non_200 = sum(p["non_200"] + p["not_handled"] for p in r.phases.values())
-        ratio = f"{peak['rate'] / base[r.run]:.0%}" if r.run in base and r.target != "baseline" else "-"
-        rows.append((str(r.run), r.target, f"{peak['rate']:.0f}", f"{peak['p50']:.1f}", f"{peak['p95']:.1f}",
-                     f"{peak['p99']:.1f}", f"{paced['rate']:.0f}", f"{paced['p50']:.1f}", f"{paced['p95']:.1f}",
-                     f"{paced['p99']:.1f}", f"{paced['max']:.0f}", str(non_200), str(errors),
-                     "-" if r.not_done is None else str(r.not_done), ratio))
+        for peak, paced in ((r.phases["max"], r.phases["paced"]),):
+            ratio = f"{peak['rate'] / base[r.run]:.0%}" if r.run in base and r.target != "baseline" else "-"
+            rows.append((str(r.run), r.target, f"{peak['rate']:.0f}", f"{peak['p50']:.1f}",
+                         f"{peak['p95']:.1f}", f"{peak['p99']:.1f}", f"{paced['rate']:.0f}", f"{paced['p50']:.1f}",
+                         f"{paced['p95']:.1f}", f"{paced['p99']:.1f}", f"{paced['max']:.0f}", str(non_200),
+                         str(errors), "-" if r.not_done is None else str(r.not_done), ratio))
     print("\nThe webhook as LINE sees it (events acknowledged; latency of the HTTP answer):")
     _print_rows(header, rows)
-    print("latencies in ms; 'half' = paced at half of the run's own max rate, latency from the scheduled send")
+    print("latencies in ms; 'half' = paced at half of the run's own max rate, latency from the scheduled send; "
+          "'held': the worker processes stopped while the requests went out (as if on other cores), then "
+          "resumed to handle them; errors and 'not done' count every phase")
 
     header = ("run", "target", "phase", "sent ev/s", "handled ev/s", "wait p50", "p95", "p99", "max",
               "drain s")
@@ -1045,7 +1069,8 @@ def main() -> None:
     parser.add_argument("--event-handlers", choices=("worker", "web"), default="worker",
                         help="EVENT_HANDLERS: worker processes handle (the Procfile), or the web's own threads")
     parser.add_argument("--worker-processes", type=int, default=1,
-                        help="how many `python -m bot.worker` processes (the Procfile runs one)")
+                        help="how many `python -m bot.worker` processes (the Procfile runs one; 0 measures "
+                             "the web's path alone and leaves the events unhandled)")
     parser.add_argument("--warmup-events", type=int, default=400)
     parser.add_argument("--max-events", type=int, default=6000)
     parser.add_argument("--max-seconds", type=float, default=15.0, help="aim of the max-rate phase")
@@ -1055,6 +1080,9 @@ def main() -> None:
     parser.add_argument("--line-latency", type=float, default=0.0,
                         help="seconds the fake LINE server waits before answering each API call")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-held", dest="held", action="store_false",
+                        help="skip the second run of each backend with the workers held during the sends")
+    parser.add_argument("--timeline", action="store_true", help="print each phase's worst latency per second")
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--count-queries", action="store_true", help="only count SQL statements per event kind")
     parser.add_argument("--count-events", type=int, default=300)
@@ -1064,6 +1092,7 @@ def main() -> None:
         return
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    holds = [False, True] if args.event_handlers == "worker" and args.worker_processes and args.held else [False]
     print(f"machine: {machine()}")
     handlers = (f"{args.worker_processes} worker process(es)" if args.event_handlers == "worker"
                 else "the web's own threads")
@@ -1076,9 +1105,10 @@ def main() -> None:
     try:
         for run in range(1, args.repeat + 1):
             people: list[Person] | None = None
-            for backend in backends:
-                print(f"run {run}: product on {backend}", flush=True)
-                result = bench_product(run, backend, args, line_url, fake.pid, tmp)
+            for backend, hold in [(b, h) for b in backends for h in holds]:
+                print(f"run {run}: product on {backend}{', handlers held during the sends' if hold else ''}",
+                      flush=True)
+                result = bench_product(run, backend, args, line_url, fake.pid, tmp, hold=hold)
                 results.append(result)
                 handled = result.phases["max"].get("handled") or {}
                 print(f"  max {result.phases['max']['rate']:.0f} ev/s acknowledged, "
@@ -1095,6 +1125,10 @@ def main() -> None:
         stop(fake)
     results.sort(key=lambda r: (r.run, r.target != "baseline", r.target))
     print_table(results)
+    if args.timeline:
+        for r in results:
+            for name, phase in r.phases.items():
+                print(f"run {r.run} {r.target} {name}: worst ms by second {phase['worst_by_second']}")
     print(f"machine at the end: {machine()}")
 
 

@@ -6,12 +6,14 @@ from functools import partial
 from typing import Any
 
 from flask import Flask
+from flask.sessions import SessionInterface
 
 from bot.events import Services, handle_next
+from bot.intake import Intake
 from bot.line_client import LineClient
 from bot.settings import Settings
 from bot.tasks import ChatQueue, TaskRunner
-from models import make_engine
+from models import make_engine, make_intake_engine
 
 log = logging.getLogger("bot")
 
@@ -26,10 +28,13 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
+    app.session_interface = _NoSessions()
     engine = make_engine(settings.database_url)
     services = Services(settings=settings, engine=engine, line=LineClient(settings), tasks=TaskRunner())
     if settings.event_handlers == "web":
         services.chats = ChatQueue(partial(handle_next, services), workers=settings.handler_threads)
+    elif engine.dialect.name == "postgresql":
+        services.intake = Intake(make_intake_engine(settings.database_url))
     app.extensions["tidtam"] = services
 
     import handlers.all  # noqa: F401  (registers commands)
@@ -45,6 +50,16 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     if not settings.line_channel_secret:
         log.debug("LINE_CHANNEL_SECRET is not set: development mode, webhook uses the development secret")
     return app
+
+
+class _NoSessions(SessionInterface):
+    """Tidtam keeps no cookie sessions: skip building a signer on every request (the webhook's hot path)."""
+
+    def open_session(self, app, request):
+        return None  # Flask then uses its null session, which refuses writes
+
+    def save_session(self, app, session, response) -> None:
+        pass
 
 
 def _instance_path() -> str:

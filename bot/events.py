@@ -29,6 +29,8 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot import texts, views
+from bot.intake import COLUMNS as intake_columns
+from bot.intake import Intake
 from bot.line_client import LineClient
 from bot.settings import Settings
 from handlers.registry import Reply
@@ -49,7 +51,14 @@ class Services:
     engine: Engine
     line: LineClient
     tasks: Any = None  # bot.tasks.TaskRunner once started
-    chats: Any = None  # bot.tasks.ChatQueue in a web process; None handles events in the caller
+    chats: Any = None  # bot.tasks.ChatQueue where this process handles events (web mode, the worker)
+    intake: Intake | None = None  # PostgreSQL, worker mode: the webhook's shared store (bot.intake)
+
+    def dispose(self) -> None:
+        """Close every database connection this process holds."""
+        self.engine.dispose()
+        if self.intake is not None:
+            self.intake.dispose()
 
 
 def build_services(settings: Settings | None = None) -> Services:
@@ -66,12 +75,32 @@ class Outcome:
     status: str  # done | failed | skipped
 
 
+def _clean(value: Any, limit: int) -> str:
+    """Text any database takes: no NUL, no lone surrogate, at most ``limit`` characters."""
+    text = str(value).replace("\x00", "")[:limit]
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _json_text(raw: dict[str, Any]) -> str:
+    """The event as JSON text, Thai kept readable unless the event holds a lone surrogate."""
+    text = json.dumps(raw, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(raw)
+    return text
+
+
 def event_id_of(raw: dict[str, Any]) -> str:
     """Return the event's webhookEventId, or a content hash when LINE omitted it."""
     value = raw.get("webhookEventId")
-    if isinstance(value, str) and 0 < len(value) <= 64:
+    if isinstance(value, str) and 0 < len(value) <= 64 and _clean(value, 64) == value:
         return value
-    digest = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    digest = hashlib.sha256(_json_text(raw).encode()).hexdigest()
     return "h" + digest[:40]
 
 
@@ -79,27 +108,12 @@ def chat_key_of(raw: dict[str, Any]) -> str:
     """The conversation an event belongs to: its group or room, else its user, else itself."""
     source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
     key = source.get("groupId") or source.get("roomId") or source.get("userId")
-    return str(key)[:64] if key else event_id_of(raw)
+    return _clean(key, 64) if key else event_id_of(raw)
 
 
 # Built once: a statement built per request is compiled per request (0.5 ms each).
 _STORE = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(WebhookEvent.__table__)
           .on_conflict_do_nothing(index_elements=["webhook_event_id"]) for dialect in (postgresql, sqlite)}
-_STORE_COLUMNS = ("webhook_event_id", "event_type", "source_type", "user_id", "group_id", "chat_key", "payload",
-                  "is_redelivery")
-# PostgreSQL, worker mode: insert the batch and announce the chats of the rows actually
-# inserted (a redelivery of a stored event announces nothing; the worker's scan finds it).
-_STORE_AND_NOTIFY = sa.text(f"""
-    WITH stored AS (
-        INSERT INTO webhookevent ({", ".join(_STORE_COLUMNS)}, status, attempts, received_at)
-        SELECT {", ".join(_STORE_COLUMNS)}, 'received', 0, :now
-        FROM json_to_recordset(CAST(:rows AS json)) AS r(
-            webhook_event_id text, event_type text, source_type text, user_id text, group_id text,
-            chat_key text, payload text, is_redelivery boolean)
-        ON CONFLICT (webhook_event_id) DO NOTHING
-        RETURNING chat_key)
-    SELECT pg_notify(:channel, chat_key) FROM (SELECT DISTINCT chat_key FROM stored) AS chats
-""")
 
 
 def _row_of(raw: dict[str, Any], now) -> dict[str, Any]:
@@ -107,12 +121,12 @@ def _row_of(raw: dict[str, Any], now) -> dict[str, Any]:
     delivery = raw.get("deliveryContext") if isinstance(raw.get("deliveryContext"), dict) else {}
     return {
         "webhook_event_id": event_id_of(raw),
-        "event_type": str(raw.get("type", "unknown"))[:40],
-        "source_type": str(source.get("type"))[:10] if source.get("type") else None,
-        "user_id": str(source.get("userId"))[:64] if source.get("userId") else None,
-        "group_id": str(source.get("groupId") or source.get("roomId") or "")[:64] or None,
+        "event_type": _clean(raw.get("type", "unknown"), 40),
+        "source_type": _clean(source.get("type"), 10) if source.get("type") else None,
+        "user_id": _clean(source.get("userId"), 64) if source.get("userId") else None,
+        "group_id": _clean(source.get("groupId") or source.get("roomId") or "", 64) or None,
         "chat_key": chat_key_of(raw),
-        "payload": json.dumps(raw, ensure_ascii=False),
+        "payload": _json_text(raw),
         "is_redelivery": bool(delivery.get("isRedelivery", False)),
         "status": EventStatus.RECEIVED.value,
         "attempts": 0,
@@ -120,16 +134,13 @@ def _row_of(raw: dict[str, Any], now) -> dict[str, Any]:
     }
 
 
-NOTIFY_CHANNEL = "tidtam_events"
-
-
-def store_events(engine: Engine, raws: list[dict[str, Any]], *, notify: bool = False) -> list[str]:
+def store_events(engine: Engine, raws: list[dict[str, Any]], *, intake: Intake | None = None) -> list[str]:
     """Store a batch in one transaction, skipping ids already stored; return the chats it touches.
 
     All or nothing: when the database fails nothing is stored, the webhook
-    answers 503 and LINE sends the batch again. With ``notify`` on PostgreSQL,
-    each chat's key is sent to the worker (bot.worker) on NOTIFY_CHANNEL when
-    the transaction commits.
+    answers 503 and LINE sends the batch again. With an ``intake`` (PostgreSQL,
+    worker mode: bot.intake) the batch is stored together with those of other
+    requests and each new chat announced to the worker (bot.worker).
     """
     now = utcnow()
     rows: dict[str, dict[str, Any]] = {}
@@ -139,11 +150,8 @@ def store_events(engine: Engine, raws: list[dict[str, Any]], *, notify: bool = F
     if not rows:
         return []
     keys = list(dict.fromkeys(row["chat_key"] for row in rows.values()))
-    if notify and engine.dialect.name == "postgresql":
-        # One statement (one round trip, no BEGIN/COMMIT): the webhook's hot path.
-        batch = json.dumps([{k: row[k] for k in _STORE_COLUMNS} for row in rows.values()], ensure_ascii=False)
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(_STORE_AND_NOTIFY, {"rows": batch, "now": now, "channel": NOTIFY_CHANNEL})
+    if intake is not None:
+        intake.store([{k: row[k] for k in intake_columns} for row in rows.values()])
         return keys
     with engine.begin() as conn:
         conn.execute(_STORE[engine.dialect.name], list(rows.values()))
@@ -235,9 +243,8 @@ def accept_events(services: Services, raw_events: list[Any]) -> int:
     raws = [raw for raw in raw_events if isinstance(raw, dict)]
     if len(raws) < len(raw_events):
         log.warning("webhook: skipped %d event(s) that are not objects", len(raw_events) - len(raws))
-    to_worker = services.settings.event_handlers == "worker"
-    keys = store_events(services.engine, raws, notify=to_worker)
-    if not to_worker:
+    keys = store_events(services.engine, raws, intake=services.intake)
+    if services.settings.event_handlers == "web":
         for key in keys:
             services.chats.submit(key)
     return len(raws)

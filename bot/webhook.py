@@ -14,6 +14,7 @@ from linebot.v3 import SignatureValidator
 from sqlalchemy.exc import OperationalError
 
 from bot.events import accept_events, events_waiting
+from bot.intake import StoreFailed
 from models import database_ok
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def callback():
         return jsonify(error="no events list"), 400
     try:
         accepted = accept_events(services, events)
-    except OperationalError:
+    except (OperationalError, StoreFailed):
         # Nothing was stored (one transaction): LINE redelivers the batch.
         return jsonify(error="database unavailable"), 503
     return jsonify(status="ok", accepted=accepted)

@@ -25,7 +25,8 @@ from functools import partial
 
 from sqlalchemy.exc import OperationalError
 
-from bot.events import NOTIFY_CHANNEL, Services, build_services, chats_waiting, handle_next
+from bot.events import Services, build_services, chats_waiting, handle_next
+from bot.intake import NOTIFY_CHANNEL
 from bot.settings import SettingsError
 from bot.tasks import ChatQueue, TaskRunner
 

@@ -132,7 +132,7 @@ def app(settings_overrides):
     if app.extensions["tidtam"].chats is not None:
         app.extensions["tidtam"].chats.shutdown(timeout=30)
     app.extensions["tidtam"].tasks.shutdown()
-    app.extensions["tidtam"].engine.dispose()
+    app.extensions["tidtam"].dispose()
 
 
 @pytest.fixture

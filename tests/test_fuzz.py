@@ -8,10 +8,20 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.chat import sign
+
+
+@pytest.fixture
+def worker_mode_client(settings_overrides):
+    from bot import create_app
+
+    app = create_app({**settings_overrides, "event_handlers": "worker"})
+    yield app.test_client()
+    app.extensions["tidtam"].dispose()
 
 settings.register_profile("ci", max_examples=40, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -62,6 +72,20 @@ JSONISH = st.recursive(
 def test_any_signed_body_is_answered_without_a_server_error(client, body):
     response = _post(client, body)
     assert response.status_code in (200, 400, 503), response.status_code
+
+
+NASTY_ID = st.one_of(NASTY, st.text(max_size=70), st.just("\ud800"), st.just("U\x00" + "1" * 32))
+
+
+@given(ids=st.lists(st.tuples(NASTY_ID, NASTY_ID, NASTY_ID), min_size=1, max_size=3))
+def test_any_ids_are_stored_by_a_web_process_in_worker_mode(worker_mode_client, ids):
+    """The worker mode's one-statement store (PostgreSQL) takes any text LINE could send."""
+    events = [{"type": kind, "webhookEventId": event_id, "source": {"type": "user", "userId": user},
+               "message": {"type": "text", "id": "1", "text": user}} for kind, event_id, user in ids]
+    body = json.dumps({"destination": "U0", "events": events})  # lone surrogates travel escaped
+    response = _post(worker_mode_client, body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["accepted"] == len(events)
 
 
 # Header values cannot carry line breaks over HTTP (the test client refuses them too).

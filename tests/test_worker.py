@@ -63,7 +63,7 @@ def worker_app(settings_overrides):
     app = create_app({**settings_overrides, "event_handlers": "worker"})
     assert app.extensions["tidtam"].chats is None  # this web process only stores
     yield app
-    app.extensions["tidtam"].engine.dispose()
+    app.extensions["tidtam"].dispose()
 
 
 @pytest.fixture
@@ -133,21 +133,24 @@ def test_worker_refuses_bad_settings_in_one_line(settings_overrides, tmp_path):
 
 def test_listener_hears_the_chats_a_web_process_stores_on_postgresql(pg_database):
     from bot.events import store_events
+    from bot.intake import Intake
     from bot.worker import Listener
-    from models import make_engine
+    from models import make_engine, make_intake_engine
     from tests.conftest import _truncate_all
 
     _truncate_all(pg_database)
-    engine = make_engine(pg_database)
+    engine, intake = make_engine(pg_database), Intake(make_intake_engine(pg_database))
     listener = Listener(pg_database)
     try:
         assert listener.wait(timeout=0.05) == set()  # listening, nothing announced yet
         events = [{"type": "message", "webhookEventId": f"01LISTEN{i}", "source": {"type": "user", "userId": user}}
                   for i, user in enumerate(("U-a", "U-b", "U-a"))]
-        store_events(engine, events, notify=True)
-        store_events(engine, events[:1], notify=False)  # a web process in web mode announces nothing
+        store_events(engine, events, intake=intake)
+        store_events(engine, events[:1], intake=intake)  # already stored: announced once only
+        store_events(engine, [dict(events[0], webhookEventId="01LISTENweb")])  # web mode announces nothing
         assert listener.wait(timeout=5) == {"U-a", "U-b"}
         assert listener.wait(timeout=0.05) == set()
     finally:
         listener.close()
         engine.dispose()
+        intake.dispose()

@@ -1,0 +1,134 @@
+"""The webhook's store on PostgreSQL when a worker handles the events (EVENT_HANDLERS=worker).
+
+Every webhook must be stored before LINE gets its 200. Under a burst, the
+request threads of a web process share their writes (group commit): the
+thread that finds nobody writing becomes the writer and stores, in one
+statement, every batch waiting at that moment, its own included; then it
+hands the writer's role to the oldest batch that arrived meanwhile and goes
+back to answer LINE. No thread writes more than once, so none waits behind a
+stream of others, and a quiet server stores each batch at once. The statement
+inserts the rows (skipping ids already stored) and announces the chats of
+the new rows to the worker (NOTIFY) when it commits; it runs in autocommit,
+so one round trip is the whole transaction.
+
+When the statement fails for a shared write, each batch is tried again on
+its own, so one bad batch cannot take others down with it. A batch that
+cannot be stored raises StoreFailed: the webhook answers 503 and LINE
+redelivers it.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "tidtam_events"
+COLUMNS = ("webhook_event_id", "event_type", "source_type", "user_id", "group_id", "chat_key", "payload",
+           "is_redelivery", "received_at")
+STORE_AND_NOTIFY_SQL = f"""
+    WITH stored AS (
+        INSERT INTO webhookevent ({", ".join(COLUMNS)}, status, attempts)
+        SELECT {", ".join(COLUMNS)}, 'received', 0
+        FROM json_to_recordset(CAST(%(rows)s AS json)) AS r(
+            webhook_event_id text, event_type text, source_type text, user_id text, group_id text,
+            chat_key text, payload text, is_redelivery boolean, received_at timestamptz)
+        ON CONFLICT (webhook_event_id) DO NOTHING
+        RETURNING chat_key)
+    SELECT pg_notify(%(channel)s, chat_key) FROM (SELECT DISTINCT chat_key FROM stored) AS chats
+"""
+
+
+class StoreFailed(Exception):
+    """The batch could not be stored; nothing of it was."""
+
+
+@dataclass(eq=False)
+class _Batch:
+    rows: list[dict[str, Any]]
+    wake: threading.Event = field(default_factory=threading.Event)
+    stored: bool = False
+    lead: bool = False  # woken to be the next writer, not because it was written
+    error: str | None = None
+
+
+class Intake:
+    """Stores webhook rows with shared writes; see the module's docstring."""
+
+    def __init__(self, engine: Engine, *, timeout: float = 10.0) -> None:
+        self.engine = engine  # models.make_intake_engine: autocommit, no ping
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._waiting: list[_Batch] = []
+        self._writing = False
+
+    def store(self, rows: list[dict[str, Any]]) -> None:
+        """Store the rows (each a dict of COLUMNS) before returning; raise StoreFailed if they were not."""
+        batch = _Batch(rows)
+        with self._lock:
+            self._waiting.append(batch)
+            lead = not self._writing
+            self._writing = True
+        while not lead:
+            woke = batch.wake.wait(self.timeout)
+            with self._lock:
+                batch.wake.clear()
+                if batch.stored or batch.error:
+                    break
+                lead = batch.lead
+                if not lead and not woke and batch in self._waiting:
+                    self._waiting.remove(batch)  # never written after LINE was told 503
+                    raise StoreFailed("timed out waiting for the database")
+                # otherwise it is being written right now: wait for the outcome
+        if lead:
+            self._write_waiting()
+        if not batch.stored:
+            raise StoreFailed(batch.error or "not stored")
+
+    def _write_waiting(self) -> None:
+        with self._lock:
+            batches, self._waiting = self._waiting, []
+        try:
+            self._execute([row for batch in batches for row in batch.rows])
+            for batch in batches:
+                batch.stored = True
+        except Exception as exc:
+            if len(batches) == 1:
+                batches[0].error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            else:
+                log.warning("webhook store: a shared write failed (%s); storing each batch on its own",
+                            type(exc).__name__)
+                for batch in batches:
+                    try:
+                        self._execute(batch.rows)
+                        batch.stored = True
+                    except Exception as single:
+                        batch.error = f"{type(single).__name__}: {str(single)[:200]}"
+        with self._lock:
+            if self._waiting:
+                successor = self._waiting[0]
+                successor.lead = True
+                successor.wake.set()
+            else:
+                self._writing = False
+        for batch in batches:
+            batch.wake.set()
+
+    def _execute(self, rows: list[dict[str, Any]]) -> None:
+        payload = json.dumps(rows, ensure_ascii=False, default=str)
+        conn = self.engine.raw_connection()  # the driver's connection: no result objects to build
+        try:
+            conn.cursor().execute(STORE_AND_NOTIFY_SQL, {"rows": payload, "channel": NOTIFY_CHANNEL})
+        except Exception:
+            conn.invalidate()  # it may be broken; the pool opens a fresh one next time
+            raise
+        finally:
+            conn.close()
+
+    def dispose(self, close: bool = True) -> None:
+        self.engine.dispose(close=close)

@@ -1,0 +1,163 @@
+"""bot.intake: the webhook's shared store on PostgreSQL (worker mode)."""
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from bot.event_builder import body_of, sign
+from bot.intake import Intake, StoreFailed
+from models import make_engine, make_intake_engine
+from tests.conftest import CHANNEL_SECRET, _truncate_all
+
+
+@pytest.fixture
+def pg(pg_database):
+    _truncate_all(pg_database)
+    engine = make_engine(pg_database)
+    yield pg_database, engine
+    engine.dispose()
+
+
+def _row(event_id: str, user: str = "U-intake") -> dict:
+    return {"webhook_event_id": event_id, "event_type": "message", "source_type": "user", "user_id": user,
+            "group_id": None, "chat_key": user, "payload": "{}", "is_redelivery": False,
+            "received_at": datetime.now(UTC)}
+
+
+def _stored(engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(sa.text("SELECT webhook_event_id FROM webhookevent ORDER BY id")).scalars())
+
+
+class Gate:
+    """Wraps Intake._execute: the first write waits for ``open``; every write is recorded."""
+
+    def __init__(self, intake: Intake, fail_on: str | None = None) -> None:
+        self.writes: list[list[str]] = []
+        self.first_started, self.open = threading.Event(), threading.Event()
+        real = intake._execute
+
+        def execute(rows):
+            ids = [r["webhook_event_id"] for r in rows]
+            self.writes.append(ids)
+            if len(self.writes) == 1:
+                self.first_started.set()
+                assert self.open.wait(timeout=20)
+            if fail_on in ids:
+                raise RuntimeError("poisoned")
+            real(rows)
+
+        intake._execute = execute
+
+
+def _store_in_threads(intake: Intake, batches: list[list[dict]]) -> dict[str, str]:
+    outcome: dict[str, str] = {}
+
+    def run(rows):
+        try:
+            intake.store(rows)
+            outcome[rows[0]["webhook_event_id"]] = "stored"
+        except StoreFailed as exc:
+            outcome[rows[0]["webhook_event_id"]] = f"failed: {exc}"
+
+    threads = [threading.Thread(target=run, args=(rows,)) for rows in batches]
+    for t in threads:
+        t.start()
+    return outcome, threads
+
+
+def test_batches_arriving_during_a_write_are_stored_together_in_one_statement(pg):
+    url, engine = pg
+    intake = Intake(make_intake_engine(url))
+    gate = Gate(intake)
+    try:
+        first, first_threads = _store_in_threads(intake, [[_row("E0")]])
+        assert gate.first_started.wait(timeout=10)
+        outcome, threads = _store_in_threads(intake, [[_row(f"E{i}"), _row(f"E{i}b")] for i in range(1, 6)])
+        while len(intake._waiting) < 5:  # the five wait behind the write in flight
+            threading.Event().wait(0.01)
+        gate.open.set()
+        for t in first_threads + threads:
+            t.join(timeout=20)
+    finally:
+        intake.dispose()
+    assert first == {"E0": "stored"}
+    assert outcome == {f"E{i}": "stored" for i in range(1, 6)}
+    assert len(gate.writes) == 2 and sorted(gate.writes[1]) == sorted(
+        [f"E{i}" for i in range(1, 6)] + [f"E{i}b" for i in range(1, 6)])
+    assert sorted(_stored(engine)) == sorted(["E0", *gate.writes[1]])
+
+
+def test_a_failing_shared_write_is_retried_batch_by_batch(pg):
+    url, engine = pg
+    intake = Intake(make_intake_engine(url))
+    gate = Gate(intake, fail_on="BAD")
+    try:
+        _, first_threads = _store_in_threads(intake, [[_row("F0")]])
+        assert gate.first_started.wait(timeout=10)
+        outcome, threads = _store_in_threads(intake, [[_row("F1")], [_row("BAD")], [_row("F2")]])
+        while len(intake._waiting) < 3:
+            threading.Event().wait(0.01)
+        gate.open.set()
+        for t in first_threads + threads:
+            t.join(timeout=20)
+    finally:
+        intake.dispose()
+    assert outcome["F1"] == outcome["F2"] == "stored"
+    assert outcome["BAD"].startswith("failed: RuntimeError")
+    assert sorted(_stored(engine)) == ["F0", "F1", "F2"]
+
+
+def test_a_batch_that_waits_too_long_is_refused_and_never_written_later(pg):
+    url, engine = pg
+    intake = Intake(make_intake_engine(url), timeout=0.2)
+    gate = Gate(intake)
+    try:
+        _, first_threads = _store_in_threads(intake, [[_row("T0")]])
+        assert gate.first_started.wait(timeout=10)
+        outcome, threads = _store_in_threads(intake, [[_row("T1")]])
+        for t in threads:
+            t.join(timeout=20)
+        assert outcome == {"T1": "failed: timed out waiting for the database"}  # LINE gets 503, redelivers
+        gate.open.set()
+        for t in first_threads:
+            t.join(timeout=20)
+        intake.store([_row("T2")])  # the writer's role was handed on: nothing is stuck
+    finally:
+        intake.dispose()
+    assert _stored(engine) == ["T0", "T2"]
+
+
+def test_many_threads_store_everything_exactly_once(pg):
+    url, engine = pg
+    intake = Intake(make_intake_engine(url))
+    batches = [[_row(f"M{t}-{i}", user=f"U{t}")] for t in range(12) for i in range(20)]
+    try:
+        outcome, threads = _store_in_threads(intake, batches + batches[:30])  # some delivered twice
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        intake.dispose()
+    assert set(outcome.values()) == {"stored"}
+    assert sorted(_stored(engine)) == sorted(b[0]["webhook_event_id"] for b in batches)
+
+
+def test_an_unreachable_database_refuses_the_webhook_with_503(pg, settings_overrides):
+    from bot import create_app
+
+    url, _ = pg
+    app = create_app({**settings_overrides, "database_url": url, "event_handlers": "worker"})
+    services = app.extensions["tidtam"]
+    services.intake.dispose()
+    services.intake = Intake(make_intake_engine("postgresql+psycopg://postgres@127.0.0.1:9/nowhere"))
+    body = body_of([{"type": "message", "webhookEventId": "01DOWN", "source": {"type": "user", "userId": "U1"},
+                     "message": {"type": "text", "id": "1", "text": "ช่วยเหลือ"}, "replyToken": "r"}])
+    try:
+        response = app.test_client().post("/callback", data=body.encode(), headers={
+            "x-line-signature": sign(CHANNEL_SECRET, body), "content-type": "application/json"})
+    finally:
+        services.dispose()
+    assert response.status_code == 503
