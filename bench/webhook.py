@@ -750,16 +750,7 @@ def run_load(spec: dict[str, Any]) -> list[dict[str, Any]]:
     def phase(name: str, events_per_thread: int, rate: float | None = None) -> PhaseResult:
         per_thread = build(events_per_thread, letters[name])
         before = meter.snapshot()
-        # "handlers held": the worker processes are stopped (SIGSTOP) while the requests go
-        # out, as if they ran on other cores, then resumed to handle everything.
-        hold_workers = spec["hold_workers"]
-        for pid in spec["worker_pids"] if hold_workers else ():
-            os.kill(pid, signal.SIGSTOP)
-        try:
-            result = _run_phase(name, spec["port"], per_thread, rate=rate)
-        finally:
-            for pid in spec["worker_pids"] if hold_workers else ():
-                os.kill(pid, signal.SIGCONT)
+        result = _run_phase(name, spec["port"], per_thread, rate=rate)
         if spec["db_url"]:
             # The product answers LINE before handling: wait for the handlers to finish
             # the phase's events, so CPU per event and the next phase include that work.
@@ -778,7 +769,7 @@ def run_load(spec: dict[str, Any]) -> list[dict[str, Any]]:
     paced_events = int(half * spec["paced_seconds"])
     paced = phase("paced", max(batch, paced_events // connections), rate=half)
     results.append(paced.summary())
-    if spec["db_url"] and peak.handled.get("rate") and not spec["hold_workers"]:
+    if spec["db_url"] and peak.handled.get("rate"):
         # A load the handlers keep up with: how long users wait for their answers.
         steady = peak.handled["rate"] * spec["sustained_fraction"]
         steady_events = int(steady * spec["paced_seconds"])
@@ -854,11 +845,10 @@ def gunicorn_settings(args) -> str:
 
 def measure(run: int, target: str, server: Gunicorn, people: list[Person], args, line_url: str,
             *, product: bool, line_pid: int, pg_database: str | None = None,
-            db_url: str | None = None, worker_pids: tuple[int, ...] = (), hold: bool = False
-            ) -> list[dict[str, Any]]:
+            db_url: str | None = None, worker_pids: tuple[int, ...] = ()) -> list[dict[str, Any]]:
     spec = {
         "gunicorn_pid": server.proc.pid, "line_pid": line_pid, "pg_database": pg_database,
-        "worker_pids": worker_pids, "hold_workers": hold,
+        "worker_pids": worker_pids,
         "pg_admin_url": PG_URL.replace("postgresql+psycopg://", "postgresql://"),
         "port": server.port, "line_url": line_url, "people": [(p.user_id, p.supervisor, p.refs) for p in people],
         "connections": args.connections, "batch": args.batch, "seed": args.seed + run,
@@ -881,8 +871,7 @@ def bench_baseline(run: int, args, line_url: str, line_pid: int, people: list[Pe
     return TargetResult(run, "baseline", {p["name"]: p for p in phases}, sum(p["events"] for p in phases), None)
 
 
-def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tmp: Path, *,
-                  hold: bool = False) -> TargetResult:
+def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tmp: Path) -> TargetResult:
     db_name = f"tidtam_bench_{os.getpid()}_{run}"
     if backend == "postgresql":
         url = create_pg_database(db_name)
@@ -906,7 +895,7 @@ def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tm
                              # --worker-processes 0: the web's path alone (events stay stored, unhandled)
                              db_url=url.replace("postgresql://", "postgresql+psycopg://")
                              if workers or args.event_handlers == "web" else None,
-                             worker_pids=tuple(w.pid for w in workers), hold=hold)
+                             worker_pids=tuple(w.pid for w in workers))
         finally:
             stop(server.proc)
             for worker in workers:
@@ -914,7 +903,7 @@ def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tm
         statuses = event_statuses(url.replace("postgresql://", "postgresql+psycopg://"))
         replies, pushes, _ = fake_counts(line_url, since)
         sent = sum(p["events"] for p in phases)
-        return TargetResult(run, backend + (" held" if hold else ""), {p["name"]: p for p in phases}, sent,
+        return TargetResult(run, backend, {p["name"]: p for p in phases}, sent,
                             sent - statuses.get("done", 0) + sum(v for k, v in statuses.items() if k != "done"),
                             statuses, replies, pushes)
     finally:
@@ -940,19 +929,18 @@ def print_table(results: list[TargetResult]) -> None:
     for r in results:
         errors = sum(p["errors"] for p in r.phases.values())
         non_200 = sum(p["non_200"] + p["not_handled"] for p in r.phases.values())
-        for peak, paced in ((r.phases["max"], r.phases["paced"]),):
-            ratio = f"{peak['rate'] / base[r.run]:.0%}" if r.run in base and r.target != "baseline" else "-"
-            rows.append((str(r.run), r.target, f"{peak['rate']:.0f}", f"{peak['p50']:.1f}",
-                         f"{peak['p95']:.1f}", f"{peak['p99']:.1f}", f"{paced['rate']:.0f}", f"{paced['p50']:.1f}",
-                         f"{paced['p95']:.1f}", f"{paced['p99']:.1f}", f"{paced['max']:.0f}", str(non_200),
-                         str(errors), "-" if r.not_done is None else str(r.not_done), ratio))
+        peak, paced = r.phases["max"], r.phases["paced"]
+        ratio = f"{peak['rate'] / base[r.run]:.0%}" if r.run in base and r.target != "baseline" else "-"
+        rows.append((str(r.run), r.target, f"{peak['rate']:.0f}", f"{peak['p50']:.1f}",
+                     f"{peak['p95']:.1f}", f"{peak['p99']:.1f}", f"{paced['rate']:.0f}", f"{paced['p50']:.1f}",
+                     f"{paced['p95']:.1f}", f"{paced['p99']:.1f}", f"{paced['max']:.0f}", str(non_200),
+                     str(errors), "-" if r.not_done is None else str(r.not_done), ratio))
     print("\nThe webhook as LINE sees it (events acknowledged; latency of the HTTP answer):")
     _print_rows(header, rows)
     print("latencies in ms; 'half' = paced at half of the run's own max rate, latency from the scheduled send; "
-          "'held': the worker processes stopped while the requests went out (as if on other cores), then "
-          "resumed to handle them; errors and 'not done' count every phase")
+          "errors and 'not done' count every phase")
 
-    header = ("run", "target", "phase", "sent ev/s", "handled ev/s", "wait p50", "p95", "p99", "max",
+    header = ("run", "target", "phase", "sent ev/s", "ack p99", "handled ev/s", "wait p50", "p95", "p99", "max",
               "drain s")
     rows = []
     for r in results:
@@ -961,7 +949,8 @@ def print_table(results: list[TargetResult]) -> None:
             handled = (phase or {}).get("handled") or {}
             if not handled.get("rate"):
                 continue
-            rows.append((str(r.run), r.target, name, f"{phase['rate']:.0f}", f"{handled['rate']:.0f}",
+            rows.append((str(r.run), r.target, name, f"{phase['rate']:.0f}", f"{phase['p99']:.1f}",
+                         f"{handled['rate']:.0f}",
                          f"{handled['p50']:.0f}", f"{handled['p95']:.0f}", f"{handled['p99']:.0f}",
                          f"{handled['max']:.0f}", f"{handled['drain_s']:.1f}"))
     if rows:
@@ -1080,8 +1069,6 @@ def main() -> None:
     parser.add_argument("--line-latency", type=float, default=0.0,
                         help="seconds the fake LINE server waits before answering each API call")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--no-held", dest="held", action="store_false",
-                        help="skip the second run of each backend with the workers held during the sends")
     parser.add_argument("--timeline", action="store_true", help="print each phase's worst latency per second")
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--count-queries", action="store_true", help="only count SQL statements per event kind")
@@ -1092,7 +1079,6 @@ def main() -> None:
         return
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-    holds = [False, True] if args.event_handlers == "worker" and args.worker_processes and args.held else [False]
     print(f"machine: {machine()}")
     handlers = (f"{args.worker_processes} worker process(es)" if args.event_handlers == "worker"
                 else "the web's own threads")
@@ -1105,10 +1091,9 @@ def main() -> None:
     try:
         for run in range(1, args.repeat + 1):
             people: list[Person] | None = None
-            for backend, hold in [(b, h) for b in backends for h in holds]:
-                print(f"run {run}: product on {backend}{', handlers held during the sends' if hold else ''}",
-                      flush=True)
-                result = bench_product(run, backend, args, line_url, fake.pid, tmp, hold=hold)
+            for backend in backends:
+                print(f"run {run}: product on {backend}", flush=True)
+                result = bench_product(run, backend, args, line_url, fake.pid, tmp)
                 results.append(result)
                 handled = result.phases["max"].get("handled") or {}
                 print(f"  max {result.phases['max']['rate']:.0f} ev/s acknowledged, "
