@@ -3,13 +3,14 @@
 The webhook stores each batch in one transaction, keyed by the unique
 ``webhookEventId`` so a redelivered or duplicated event is stored once, and
 answers LINE 200 at once (LINE recommends handling events asynchronously).
-Handler threads (bot.tasks.ChatQueue) then take each chat's events oldest
-first with a conditional claim, so an event is handled at most once and one
-user's steps never overtake each other, even across gunicorn workers. Events
+Handler threads (bot.tasks.ChatQueue, in the worker process, bot.worker, or
+in the web process itself with EVENT_HANDLERS=web) then take each chat's
+events oldest first with a conditional claim, so an event is handled at most
+once and one user's steps never overtake each other, across processes. Events
 are handled independently: one that raises is marked failed with its error,
 the user gets an apology, and the chat's next event still runs. An event
 whose handler died mid-way stays ``processing`` until its claim is stale;
-the clock's sweeper finishes whatever the web processes left.
+the clock's sweeper finishes whatever the handlers left.
 """
 from __future__ import annotations
 
@@ -361,7 +362,7 @@ def send_reply(services: Services, raw: dict[str, Any], reply: Reply) -> None:
 
 def sweep_stale_events(services: Services, *, older_than: timedelta = timedelta(minutes=2),
                        limit: int = 200) -> list[Outcome]:
-    """Finish the chats whose stored events no web process finished (it died, or the database failed).
+    """Finish the chats whose stored events no handler finished (it died, or the database failed).
 
     Runs in the clock. Each chat is drained in order, with the same claims the
     web processes use, so an event is never handled twice even if a web

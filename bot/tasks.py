@@ -88,12 +88,6 @@ class ChatQueue:
         if not self._active:
             self._idle.notify_all()
 
-    @property
-    def busy(self) -> int:
-        """How many chats are being handled or waiting for a thread in this process."""
-        with self._lock:
-            return len(self._active)
-
     def wait_idle(self, timeout: float | None = 10.0) -> bool:
         """Block until every submitted chat is empty (``None``: however long); False on timeout."""
         with self._idle:

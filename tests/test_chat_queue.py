@@ -155,7 +155,7 @@ def test_chat_queue_shutdown_gives_up_on_a_stuck_chat_and_says_so():
 
     queue = ChatQueue(stuck, workers=1)
     queue.submit("U-stuck")
-    assert queue.busy == 1
+    assert not queue.wait_idle(timeout=0)  # in hand
     closer = threading.Thread(target=lambda: results.append(queue.shutdown(timeout=0.2)))
     results: list[bool] = []
     closer.start()
@@ -164,4 +164,4 @@ def test_chat_queue_shutdown_gives_up_on_a_stuck_chat_and_says_so():
     closer.join(timeout=10)
     assert results == [False]
     queue.submit("U-late")  # after shutdown: nothing runs; the sweeper will find the stored event
-    assert queue.busy == 0
+    assert queue.wait_idle(timeout=0)
