@@ -63,11 +63,13 @@ class Services:
 
 
 def build_services(settings: Settings | None = None) -> Services:
-    """Services for a process without Flask (the clock, the worker)."""
+    """Services for a process without Flask (the clock, the worker); handlers may start tasks there too."""
+    from bot.tasks import TaskRunner
     from models import make_engine
 
     settings = settings or Settings.from_env()
-    return Services(settings=settings, engine=make_engine(settings.database_url), line=LineClient(settings))
+    return Services(settings=settings, engine=make_engine(settings.database_url), line=LineClient(settings),
+                    tasks=TaskRunner())
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from sqlalchemy.exc import OperationalError
 from bot.events import Services, build_services, chats_waiting, handle_next
 from bot.intake import NOTIFY_CHANNEL
 from bot.settings import SettingsError
-from bot.tasks import ChatQueue, TaskRunner
+from bot.tasks import ChatQueue
 
 log = logging.getLogger("worker")
 
@@ -136,7 +136,6 @@ def main() -> None:
     import handlers.all  # noqa: F401  (registers the commands the handlers route to)
 
     settings = services.settings
-    services.tasks = TaskRunner()
     services.chats = ChatQueue(partial(handle_next, services), workers=settings.handler_threads)
     if settings.worker_nice:
         lower_priority(settings.worker_nice)

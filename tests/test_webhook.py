@@ -181,6 +181,30 @@ def test_sweeper_finishes_events_left_received(chat, session, services, line):
     assert line.messages_to("U-swept")  # answered by push: the reply token is long gone
 
 
+def test_the_clock_sweeper_can_run_commands_that_start_background_tasks(chat, session, services, line):
+    from datetime import timedelta
+
+    from bot.events import build_services, store_event, sweep_stale_events
+    from models import utcnow
+    from tests.factories import make_world
+
+    world = make_world(session)
+    boss = world.officers["ประยุทธ์ หัวหน้า"].line_user_id
+    event = chat.text_event(boss, "กราฟ")  # pushes a chart from a background task
+    store_event(services.engine, event)
+    row = _events(session)[event["webhookEventId"]]
+    row.received_at = utcnow() - timedelta(minutes=10)
+    session.add(row)
+    session.commit()
+    clock = build_services(services.settings)  # as the clock process builds them
+    try:
+        assert [o.status for o in sweep_stale_events(clock)] == ["done"]
+        clock.tasks.shutdown()  # the chart task finishes
+    finally:
+        clock.dispose()
+    assert any(m.get("type") == "image" for m in line.messages_to(boss))
+
+
 def test_slow_commands_start_the_loading_animation_in_one_to_one_chats(chat, line, monkeypatch):
     calls = []
 
