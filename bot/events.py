@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(seconds=60)  # the default of WEBHOOK_STALE_SECONDS
 # Reply tokens are good for about a minute: an event that waited longer is answered by push.
 REPLY_TOKEN_LIFE = timedelta(seconds=50)
+# An event whose handling died this many times (it kills its process, say) is given up
+# on by the sweeper, so the rest of its chat can go on.
+MAX_ATTEMPTS = 3
 
 
 @dataclass
@@ -197,7 +200,8 @@ def claim_next(engine: Engine, chat_key: str, *, stale: timedelta = STALE_CLAIM)
         .where(
             sa.or_(
                 table.c.status == EventStatus.RECEIVED.value,
-                sa.and_(table.c.status == EventStatus.PROCESSING.value, table.c.claimed_at < now - stale),
+                sa.and_(table.c.status == EventStatus.PROCESSING.value, table.c.claimed_at < now - stale,
+                        table.c.attempts < MAX_ATTEMPTS),
             )
         )
         .values(status=EventStatus.PROCESSING.value, claimed_at=now, attempts=table.c.attempts + 1)
@@ -367,11 +371,23 @@ def sweep_stale_events(services: Services, *, older_than: timedelta = timedelta(
     """Finish the chats whose stored events no handler finished (it died, or the database failed).
 
     Runs in the clock. Each chat is drained in order, with the same claims the
-    web processes use, so an event is never handled twice even if a web
-    process is still at it; answers go by push, the reply tokens being gone.
+    handlers use, so an event is never handled twice even if a handler is still
+    at it; answers go by push, the reply tokens being gone. An event whose
+    handling died MAX_ATTEMPTS times is marked failed first, so it cannot hold
+    its chat for ever.
     """
     now = utcnow()
     table = WebhookEvent.__table__
+    with services.engine.begin() as conn:
+        given_up = conn.execute(
+            sa.update(table)
+            .where(table.c.status == EventStatus.PROCESSING.value, table.c.attempts >= MAX_ATTEMPTS,
+                   table.c.claimed_at < now - _stale_window(services))
+            .values(status=EventStatus.FAILED.value, handled_at=now,
+                    error=f"gave up: its handling died {MAX_ATTEMPTS} times")
+        ).rowcount
+    if given_up:
+        log.error("webhook: gave up on %d event(s) whose handling kept dying", given_up)
     with services.engine.connect() as conn:
         keys = conn.execute(
             sa.select(table.c.chat_key)

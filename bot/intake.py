@@ -11,8 +11,9 @@ inserts the rows (skipping ids already stored) and announces the chats of
 the new rows to the worker (NOTIFY) when it commits; it runs in autocommit,
 so one round trip is the whole transaction.
 
-When the statement fails for a shared write, each batch is tried again on
-its own, so one bad batch cannot take others down with it. A batch that
+When the statement fails for a shared write because of the rows, each batch
+is tried again on its own, so one bad batch cannot take others down with it;
+when the database is unreachable they all get the 503 at once. A batch that
 cannot be stored raises StoreFailed: the webhook answers 503 and LINE
 redelivers it.
 """
@@ -46,6 +47,16 @@ STORE_AND_NOTIFY_SQL = f"""
 
 class StoreFailed(Exception):
     """The batch could not be stored; nothing of it was."""
+
+
+def _unreachable(exc: Exception) -> bool:
+    """Whether the failure is the database's or the network's, not the rows'."""
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(exc.orig, psycopg.OperationalError)
+    return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError | OSError)
 
 
 @dataclass(eq=False)
@@ -98,8 +109,11 @@ class Intake:
             for batch in batches:
                 batch.stored = True
         except Exception as exc:
-            if len(batches) == 1:
-                batches[0].error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            if len(batches) == 1 or _unreachable(exc):
+                # One batch, or the database is not answering: retrying each batch would only
+                # make every waiting request wait longer for the same 503.
+                for batch in batches:
+                    batch.error = f"{type(exc).__name__}: {str(exc)[:200]}"
             else:
                 log.warning("webhook store: a shared write failed (%s); storing each batch on its own",
                             type(exc).__name__)

@@ -11,7 +11,7 @@ import logging
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from linebot.v3 import SignatureValidator
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.events import accept_events, events_waiting
 from bot.intake import StoreFailed
@@ -44,7 +44,7 @@ def callback():
         return jsonify(error="no events list"), 400
     try:
         accepted = accept_events(services, events)
-    except (OperationalError, StoreFailed):
+    except (SQLAlchemyError, StoreFailed):
         # Nothing was stored (one transaction): LINE redelivers the batch.
         return jsonify(error="database unavailable"), 503
     return jsonify(status="ok", accepted=accepted)

@@ -23,7 +23,7 @@ import threading
 import time
 from functools import partial
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.events import Services, build_services, chats_waiting, handle_next
 from bot.intake import NOTIFY_CHANNEL
@@ -108,8 +108,8 @@ def run(services: Services, stop: threading.Event) -> None:
                 try:
                     for key in chats_waiting(services.engine):
                         chats.submit(key)
-                except OperationalError:
-                    log.warning("worker: database unreachable; trying again shortly")
+                except SQLAlchemyError as exc:
+                    log.warning("worker: database unavailable (%s); trying again shortly", type(exc).__name__)
                 next_scan = time.monotonic() + (SCAN_SECONDS if listener else POLL_SECONDS)
             if listener is None:
                 stop.wait(max(0.0, next_scan - time.monotonic()))

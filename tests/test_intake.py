@@ -35,7 +35,7 @@ def _stored(engine) -> list[str]:
 class Gate:
     """Wraps Intake._execute: the first write waits for ``open``; every write is recorded."""
 
-    def __init__(self, intake: Intake, fail_on: str | None = None) -> None:
+    def __init__(self, intake: Intake, fail_on: str | None = None, error: Exception | None = None) -> None:
         self.writes: list[list[str]] = []
         self.first_started, self.open = threading.Event(), threading.Event()
         real = intake._execute
@@ -47,7 +47,7 @@ class Gate:
                 self.first_started.set()
                 assert self.open.wait(timeout=20)
             if fail_on in ids:
-                raise RuntimeError("poisoned")
+                raise error or RuntimeError("poisoned")
             real(rows)
 
         intake._execute = execute
@@ -109,6 +109,28 @@ def test_a_failing_shared_write_is_retried_batch_by_batch(pg):
     assert outcome["F1"] == outcome["F2"] == "stored"
     assert outcome["BAD"].startswith("failed: RuntimeError")
     assert sorted(_stored(engine)) == ["F0", "F1", "F2"]
+
+
+def test_when_the_database_is_unreachable_a_shared_write_fails_at_once_without_retries(pg):
+    import psycopg
+
+    url, engine = pg
+    intake = Intake(make_intake_engine(url))
+    gate = Gate(intake, fail_on="G2", error=psycopg.OperationalError("server closed the connection"))
+    try:
+        _, first_threads = _store_in_threads(intake, [[_row("G0")]])
+        assert gate.first_started.wait(timeout=10)
+        outcome, threads = _store_in_threads(intake, [[_row("G1")], [_row("G2")], [_row("G3")]])
+        while len(intake._waiting) < 3:
+            threading.Event().wait(0.01)
+        gate.open.set()
+        for t in first_threads + threads:
+            t.join(timeout=20)
+    finally:
+        intake.dispose()
+    assert len(gate.writes) == 2  # no batch-by-batch retries against a database that is not there
+    assert all(v.startswith("failed: OperationalError") for v in outcome.values()) and len(outcome) == 3
+    assert _stored(engine) == ["G0"]
 
 
 def test_a_batch_that_waits_too_long_is_refused_and_never_written_later(pg):

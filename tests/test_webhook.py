@@ -181,6 +181,31 @@ def test_sweeper_finishes_events_left_received(chat, session, services, line):
     assert line.messages_to("U-swept")  # answered by push: the reply token is long gone
 
 
+def test_an_event_whose_handling_keeps_dying_is_given_up_and_its_chat_goes_on(chat, session, services, line):
+    from datetime import timedelta
+
+    from bot.events import MAX_ATTEMPTS, claim_next, store_event, sweep_stale_events
+    from models import utcnow
+
+    poison, after = chat.text_event("U-poison", "ช่วยเหลือ"), chat.text_event("U-poison", "ช่วยเหลือ")
+    store_event(services.engine, poison)
+    store_event(services.engine, after)
+    for _ in range(MAX_ATTEMPTS):  # each time its handler took the process down with it
+        assert claim_next(services.engine, "U-poison").event_id == poison["webhookEventId"]
+        rows = _events(session)
+        rows[poison["webhookEventId"]].claimed_at = utcnow() - timedelta(minutes=5)
+        rows[after["webhookEventId"]].received_at = utcnow() - timedelta(minutes=5)
+        session.add_all(rows.values())
+        session.commit()
+    assert claim_next(services.engine, "U-poison") is None  # not a fourth time, and the chat waits
+    outcomes = sweep_stale_events(services)
+    assert [(o.event_id, o.status) for o in outcomes] == [(after["webhookEventId"], "done")]
+    rows = _events(session)
+    assert rows[poison["webhookEventId"]].status == EventStatus.FAILED.value
+    assert "gave up" in rows[poison["webhookEventId"]].error
+    assert len(line.messages_to("U-poison")) == 1  # the event after it, answered by push
+
+
 def test_the_clock_sweeper_can_run_commands_that_start_background_tasks(chat, session, services, line):
     from datetime import timedelta
 
