@@ -328,9 +328,9 @@ def test_worker_killed_while_handling_then_each_event_is_handled_exactly_once(gu
     time.sleep(max(0.0, (stale_at - utcnow()).total_seconds()) + 0.2)
     following = chat.text_event(officer, "ช่วยเหลือ")
     assert gunicorn.post([following])[0] == 200
-    _wait_status(session, following["webhookEventId"], EventStatus.DONE.value)
-    assert [body["replyToken"] for body in line.replies()][-2:] == [handling["replyToken"],
-                                                                    following["replyToken"]]
+    done = _wait_status(session, following["webhookEventId"], EventStatus.DONE.value)
+    # The interrupted event first, then the new one (by reply, or by push if LINE was slow).
+    assert _rows(session)[handling["webhookEventId"]].handled_at <= done.handled_at
     assert gunicorn.post(_redelivered([handling]))[0] == 200  # and only once
     assert _answers(line, [handling, following]) == {officer: 2}
     row = _rows(session)[handling["webhookEventId"]]
