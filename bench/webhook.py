@@ -354,7 +354,7 @@ def handling_stats(url: str, id_prefix: str, timeout: float = 600.0) -> dict[str
             while True:
                 open_count = conn.execute(sa.text(
                     "SELECT count(*) FROM webhookevent WHERE webhook_event_id LIKE :prefix "
-                    "AND status IN ('received', 'processing')"), like).scalar_one()
+                    "AND status IN ('received', 'processing', 'answering')"), like).scalar_one()
                 conn.commit()
                 if not open_count or time.perf_counter() - started > timeout:
                     break

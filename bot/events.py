@@ -188,7 +188,8 @@ def claim_next(engine: Engine, chat_key: str, *, stale: timedelta = STALE_CLAIM)
     """
     now = utcnow()
     table = WebhookEvent.__table__
-    open_statuses = (EventStatus.RECEIVED.value, EventStatus.PROCESSING.value)
+    # An event whose answer is still on its way holds its chat too: the next answer must not overtake it.
+    open_statuses = (EventStatus.RECEIVED.value, EventStatus.PROCESSING.value, EventStatus.ANSWERING.value)
     oldest = (
         sa.select(sa.func.min(table.c.id))
         .where(table.c.chat_key == chat_key, table.c.status.in_(open_statuses))
@@ -320,7 +321,9 @@ def _handle_claimed(services: Services, event_id: str, raw: dict[str, Any], rout
     try:
         with Session(services.engine, expire_on_commit=False) as session:
             reply = route(services, session, event, event_id) or []
-            _finish(session, event_id, EventStatus.DONE)
+            # Saved with the handler's data, never run again; "answering" keeps the chat's next
+            # event waiting until this answer is sent, so answers reach LINE in order.
+            _finish(session, event_id, EventStatus.ANSWERING if reply else EventStatus.DONE)
             session.commit()
             for callback in session.info.pop("after_commit", []):
                 callback()
@@ -342,7 +345,21 @@ def _handle_claimed(services: Services, event_id: str, raw: dict[str, Any], rout
 
     if reply:
         send_reply(services, raw, reply)
+        if status == "done":
+            _answered(services.engine, event_id)
     return Outcome(event_id, status)
+
+
+def _answered(engine: Engine, event_id: str) -> None:
+    """The answer has gone to LINE: the chat's next event may go."""
+    table = WebhookEvent.__table__
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.update(table)
+                         .where(table.c.webhook_event_id == event_id, table.c.status == EventStatus.ANSWERING.value)
+                         .values(status=EventStatus.DONE.value))
+    except OperationalError:
+        log.warning("webhook: could not mark %s answered; the sweeper will", event_id)
 
 
 def _stale_window(services: Services) -> timedelta:
@@ -386,6 +403,13 @@ def sweep_stale_events(services: Services, *, older_than: timedelta = timedelta(
             .values(status=EventStatus.FAILED.value, handled_at=now,
                     error=f"gave up: its handling died {MAX_ATTEMPTS} times")
         ).rowcount
+        # Saved, and its answer sent or lost with the process that was sending it: never run again.
+        conn.execute(
+            sa.update(table)
+            .where(table.c.status == EventStatus.ANSWERING.value,
+                   table.c.claimed_at < now - _stale_window(services))
+            .values(status=EventStatus.DONE.value)
+        )
     if given_up:
         log.error("webhook: gave up on %d event(s) whose handling kept dying", given_up)
     with services.engine.connect() as conn:

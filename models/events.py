@@ -19,6 +19,7 @@ from models.db import UTCDateTime, utcnow
 class EventStatus(str, enum.Enum):
     RECEIVED = "received"
     PROCESSING = "processing"
+    ANSWERING = "answering"  # handled and saved; its answer is on its way to LINE
     DONE = "done"
     FAILED = "failed"
     SKIPPED = "skipped"
@@ -27,8 +28,8 @@ class EventStatus(str, enum.Enum):
 class WebhookEvent(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_webhookevent_open_chat", "chat_key", "id",
-                 postgresql_where=sa.text("status IN ('received', 'processing')"),
-                 sqlite_where=sa.text("status IN ('received', 'processing')")),
+                 postgresql_where=sa.text("status IN ('received', 'processing', 'answering')"),
+                 sqlite_where=sa.text("status IN ('received', 'processing', 'answering')")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

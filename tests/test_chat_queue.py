@@ -165,3 +165,22 @@ def test_chat_queue_shutdown_gives_up_on_a_stuck_chat_and_says_so():
     assert results == [False]
     queue.submit("U-late")  # after shutdown: nothing runs; the sweeper will find the stored event
     assert queue.wait_idle(timeout=0)
+
+
+def test_answers_reach_line_in_order_when_a_reply_is_slow_and_another_process_has_the_next_event(
+        client, second_app, services, session, line):
+    chat = Chat(client, line, CHANNEL_SECRET)
+    first, second = (chat.text_event("U-slow-reply", "ช่วยเหลือ") for _ in range(2))
+    line.delay_next(1, seconds=1.5, path="/v2/bot/message/reply")
+    assert _post_without_waiting(client, [first]).status_code == 200
+    deadline = time.monotonic() + 20
+    while _status(session, first["webhookEventId"]) != EventStatus.ANSWERING.value:
+        assert time.monotonic() < deadline, "the first answer never started"
+        time.sleep(0.02)
+    # The next step arrives at the other web process while the first answer is still on its way.
+    assert _post_without_waiting(second_app.test_client(), [second]).status_code == 200
+    assert services.chats.wait_idle(timeout=30)
+    assert second_app.extensions["tidtam"].chats.wait_idle(timeout=30)
+    assert line.wait_for(lambda fake: len(fake.replies()) == 2, timeout=10)
+    assert [body["replyToken"] for body in line.replies()] == [first["replyToken"], second["replyToken"]]
+    assert {_status(session, e["webhookEventId"]) for e in (first, second)} == {EventStatus.DONE.value}

@@ -308,11 +308,11 @@ def test_worker_killed_while_handling_then_each_event_is_handled_exactly_once(gu
     officer = next(iter(world.officers.values())).line_user_id
     chat = Chat(None, line, CHANNEL_SECRET)  # used to build events with real reply tokens
 
-    # 1. Killed while replying: the event was committed as done before the reply; LINE
+    # 1. Killed while replying: the event and its data were committed before the reply; LINE
     #    still completes the reply it received, and a redelivery is not handled again.
     line.delay_next(1, seconds=3, path="/v2/bot/message/reply")
     replying = chat.text_event("U-stranger", "ช่วยเหลือ")
-    _kill_during(gunicorn, session, replying, EventStatus.DONE.value)
+    _kill_during(gunicorn, session, replying, EventStatus.ANSWERING.value)
     assert line.wait_for(lambda fake: len(fake.replies()) == 1, timeout=10)
     assert gunicorn.post(_redelivered([replying]))[0] == 200
     assert _answers(line, [replying]) == {"U-stranger": 1}
