@@ -164,12 +164,6 @@ def store_events(engine: Engine, raws: list[dict[str, Any]], *, intake: Intake |
     return keys
 
 
-def store_event(engine: Engine, raw: dict[str, Any]) -> str:
-    """Store one event (see store_events); return its id."""
-    store_events(engine, [raw])
-    return event_id_of(raw)
-
-
 @dataclass(frozen=True)
 class Claimed:
     event_id: str

@@ -148,11 +148,11 @@ def test_malformed_event_is_kept_as_failed_without_a_reply(chat, session):
 def test_stale_processing_event_is_reclaimed_by_redelivery(chat, session, services):
     from datetime import timedelta
 
-    from bot.events import claim_next, store_event
+    from bot.events import claim_next, store_events
     from models import utcnow
 
     event = chat.text_event("U-crash", "ช่วยเหลือ")
-    store_event(services.engine, event)
+    store_events(services.engine, [event])
     assert claim_next(services.engine, "U-crash").event_id == event["webhookEventId"]  # taken; worker died
     assert chat.post([event]).messages == []  # still held: not handled twice meanwhile
     row = _events(session)[event["webhookEventId"]]
@@ -167,11 +167,11 @@ def test_stale_processing_event_is_reclaimed_by_redelivery(chat, session, servic
 def test_sweeper_finishes_events_left_received(chat, session, services, line):
     from datetime import timedelta
 
-    from bot.events import store_event, sweep_stale_events
+    from bot.events import store_events, sweep_stale_events
     from models import utcnow
 
     event = chat.text_event("U-swept", "ช่วยเหลือ")
-    store_event(services.engine, event)
+    store_events(services.engine, [event])
     row = _events(session)[event["webhookEventId"]]
     row.received_at = utcnow() - timedelta(minutes=10)
     session.add(row)
@@ -184,12 +184,11 @@ def test_sweeper_finishes_events_left_received(chat, session, services, line):
 def test_an_event_whose_handling_keeps_dying_is_given_up_and_its_chat_goes_on(chat, session, services, line):
     from datetime import timedelta
 
-    from bot.events import MAX_ATTEMPTS, claim_next, store_event, sweep_stale_events
+    from bot.events import MAX_ATTEMPTS, claim_next, store_events, sweep_stale_events
     from models import utcnow
 
     poison, after = chat.text_event("U-poison", "ช่วยเหลือ"), chat.text_event("U-poison", "ช่วยเหลือ")
-    store_event(services.engine, poison)
-    store_event(services.engine, after)
+    store_events(services.engine, [poison, after])
     for _ in range(MAX_ATTEMPTS):  # each time its handler took the process down with it
         assert claim_next(services.engine, "U-poison").event_id == poison["webhookEventId"]
         rows = _events(session)
@@ -209,14 +208,14 @@ def test_an_event_whose_handling_keeps_dying_is_given_up_and_its_chat_goes_on(ch
 def test_the_clock_sweeper_can_run_commands_that_start_background_tasks(chat, session, services, line):
     from datetime import timedelta
 
-    from bot.events import build_services, store_event, sweep_stale_events
+    from bot.events import build_services, store_events, sweep_stale_events
     from models import utcnow
     from tests.factories import make_world
 
     world = make_world(session)
     boss = world.officers["ประยุทธ์ หัวหน้า"].line_user_id
     event = chat.text_event(boss, "กราฟ")  # pushes a chart from a background task
-    store_event(services.engine, event)
+    store_events(services.engine, [event])
     row = _events(session)[event["webhookEventId"]]
     row.received_at = utcnow() - timedelta(minutes=10)
     session.add(row)
