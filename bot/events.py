@@ -118,8 +118,10 @@ def chat_key_of(raw: dict[str, Any]) -> str:
 
 
 # Built once: a statement built per request is compiled per request (0.5 ms each).
-_STORE = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(WebhookEvent.__table__)
-          .on_conflict_do_nothing(index_elements=["webhook_event_id"]) for dialect in (postgresql, sqlite)}
+_STORE = {
+    "postgresql": postgresql.insert(WebhookEvent.__table__).on_conflict_do_nothing(index_elements=["webhook_event_id"]),
+    "sqlite": sqlite.insert(WebhookEvent.__table__).on_conflict_do_nothing(index_elements=["webhook_event_id"]),
+}
 
 
 def _row_of(raw: dict[str, Any], now) -> dict[str, Any]:

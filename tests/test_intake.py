@@ -69,68 +69,49 @@ def _store_in_threads(intake: Intake, batches: list[list[dict]]) -> dict[str, st
     return outcome, threads
 
 
-def test_batches_arriving_during_a_write_are_stored_together_in_one_statement(pg):
-    url, engine = pg
+def _write_behind_a_blocked_one(pg, first: str, behind: list[list[dict]], **gate_options):
+    """Store ``first`` and hold its write; queue ``behind`` meanwhile; release; return (outcomes, gate)."""
+    url, _ = pg
     intake = Intake(make_intake_engine(url))
-    gate = Gate(intake)
+    gate = Gate(intake, **gate_options)
     try:
-        first, first_threads = _store_in_threads(intake, [[_row("E0")]])
+        first_outcome, first_threads = _store_in_threads(intake, [[_row(first)]])
         assert gate.first_started.wait(timeout=10)
-        outcome, threads = _store_in_threads(intake, [[_row(f"E{i}"), _row(f"E{i}b")] for i in range(1, 6)])
-        while len(intake._waiting) < 5:  # the five wait behind the write in flight
+        outcome, threads = _store_in_threads(intake, behind)
+        while len(intake._waiting) < len(behind):  # they wait behind the write in flight
             threading.Event().wait(0.01)
         gate.open.set()
         for t in first_threads + threads:
             t.join(timeout=20)
     finally:
         intake.dispose()
-    assert first == {"E0": "stored"}
-    assert outcome == {f"E{i}": "stored" for i in range(1, 6)}
+    return {**first_outcome, **outcome}, gate
+
+
+def test_batches_arriving_during_a_write_are_stored_together_in_one_statement(pg):
+    outcome, gate = _write_behind_a_blocked_one(pg, "E0", [[_row(f"E{i}"), _row(f"E{i}b")] for i in range(1, 6)])
+    assert outcome == {f"E{i}": "stored" for i in range(6)}
     assert len(gate.writes) == 2 and sorted(gate.writes[1]) == sorted(
         [f"E{i}" for i in range(1, 6)] + [f"E{i}b" for i in range(1, 6)])
-    assert sorted(_stored(engine)) == sorted(["E0", *gate.writes[1]])
+    assert sorted(_stored(pg[1])) == sorted(["E0", *gate.writes[1]])
 
 
 def test_a_failing_shared_write_is_retried_batch_by_batch(pg):
-    url, engine = pg
-    intake = Intake(make_intake_engine(url))
-    gate = Gate(intake, fail_on="BAD")
-    try:
-        _, first_threads = _store_in_threads(intake, [[_row("F0")]])
-        assert gate.first_started.wait(timeout=10)
-        outcome, threads = _store_in_threads(intake, [[_row("F1")], [_row("BAD")], [_row("F2")]])
-        while len(intake._waiting) < 3:
-            threading.Event().wait(0.01)
-        gate.open.set()
-        for t in first_threads + threads:
-            t.join(timeout=20)
-    finally:
-        intake.dispose()
+    outcome, _ = _write_behind_a_blocked_one(pg, "F0", [[_row("F1")], [_row("BAD")], [_row("F2")]], fail_on="BAD")
     assert outcome["F1"] == outcome["F2"] == "stored"
     assert outcome["BAD"].startswith("failed: RuntimeError")
-    assert sorted(_stored(engine)) == ["F0", "F1", "F2"]
+    assert sorted(_stored(pg[1])) == ["F0", "F1", "F2"]
 
 
 def test_when_the_database_is_unreachable_a_shared_write_fails_at_once_without_retries(pg):
     import psycopg
 
-    url, engine = pg
-    intake = Intake(make_intake_engine(url))
-    gate = Gate(intake, fail_on="G2", error=psycopg.OperationalError("server closed the connection"))
-    try:
-        _, first_threads = _store_in_threads(intake, [[_row("G0")]])
-        assert gate.first_started.wait(timeout=10)
-        outcome, threads = _store_in_threads(intake, [[_row("G1")], [_row("G2")], [_row("G3")]])
-        while len(intake._waiting) < 3:
-            threading.Event().wait(0.01)
-        gate.open.set()
-        for t in first_threads + threads:
-            t.join(timeout=20)
-    finally:
-        intake.dispose()
+    outcome, gate = _write_behind_a_blocked_one(pg, "G0", [[_row("G1")], [_row("G2")], [_row("G3")]], fail_on="G2",
+                                                error=psycopg.OperationalError("server closed the connection"))
     assert len(gate.writes) == 2  # no batch-by-batch retries against a database that is not there
+    assert outcome.pop("G0") == "stored"
     assert all(v.startswith("failed: OperationalError") for v in outcome.values()) and len(outcome) == 3
-    assert _stored(engine) == ["G0"]
+    assert _stored(pg[1]) == ["G0"]
 
 
 def test_a_batch_that_waits_too_long_is_refused_and_never_written_later(pg):
