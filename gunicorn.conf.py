@@ -14,8 +14,11 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 5000
-max_requests_jitter = 500
+# Recycling a worker every N requests guards against slow memory leaks, but while the
+# new worker starts the others carry its load: with 2 workers under a burst that showed
+# as 200 to 700 ms stalls (bench/README.md). Off unless WEB_MAX_REQUESTS is set.
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 # Import the app once in the master and fork workers from it: a worker recycled by
 # max_requests then starts in milliseconds instead of spending 2 s of CPU importing
 # the app while the other workers carry its load (bench/README.md). Nothing connects
