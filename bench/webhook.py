@@ -14,11 +14,15 @@ For each target it measures the maximum throughput (closed loop) and the
 latency at half of that rate (open loop, paced; latency counted from the
 scheduled send time), and checks that every request answered 200 and that
 every event sent is ``done`` in the webhookevent table. The baseline
-(bench/baseline_app.py: verify the signature, answer 200) runs under the same
-gunicorn settings with the same load generator in the same run.
+(bench/baseline_app.py: verify the signature, answer 200) runs beside the
+product under the same gunicorn settings, driven by the same load generator:
+the maximum is measured in short rounds in which the two take turns (the
+order flipping every round, the product's events all handled before the next
+round), so a shared machine's changing load weighs on both alike, and each
+product round is compared with the baseline round next to it.
 
     .venv/bin/python bench/webhook.py [--repeat 2] [--backends postgresql,sqlite]
-        [--connections 8] [--batch 1] [--workers 2] [--threads 4]
+        [--connections 8] [--batch 1] [--workers 2] [--threads 4] [--rounds 4] [--round-events 2000]
     .venv/bin/python bench/webhook.py --count-queries   # statements per event kind, in-process
 
 PostgreSQL: TIDTAM_BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
@@ -496,6 +500,8 @@ class PhaseResult:
     # from storing to handling (queueing included), in ms.
     handled: dict[str, float] = field(default_factory=dict)
     worst_by_second: list[float] = field(default_factory=list)  # ms, second by second
+    round_rates: list[float] = field(default_factory=list)  # the max phase: each round's rate
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds by part, summed over rounds
 
     def percentile(self, q: float) -> float:
         if not self.latencies_ms:
@@ -504,7 +510,7 @@ class PhaseResult:
         return data[min(len(data) - 1, int(round(q / 100 * (len(data) - 1))))]
 
     def summary(self) -> dict[str, Any]:
-        out = {k: v for k, v in self.__dict__.items() if k != "latencies_ms"}
+        out = {k: v for k, v in self.__dict__.items() if k not in ("latencies_ms", "cpu_seconds")}
         out.update(p50=self.percentile(50), p95=self.percentile(95), p99=self.percentile(99),
                    max=max(self.latencies_ms, default=float("nan")))
         return out
@@ -723,61 +729,110 @@ def _run_phase(name: str, port: int, per_thread: list[list[Prepared]], *, rate: 
     return result
 
 
-def run_load(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Warm up, find the maximum rate, then hold half of it; returns one summary per phase."""
+class LoadTarget:
+    """One server the load generator drives: its port, its officers' scripts, its CPU meter."""
+
+    def __init__(self, spec: dict[str, Any], target: dict[str, Any]) -> None:
+        people = [Person(*p) for p in target["people"]]
+        random.Random(spec["seed"]).shuffle(people)
+        connections = spec["connections"]
+        self.label, self.port, self.db_url = target["label"], target["port"], target["db_url"]
+        self.prefix = target["id_prefix"]
+        self.scripts = [Script(people[i::connections], seed=spec["seed"] * 100 + i) for i in range(connections)]
+        self.tokens = TokenSource(spec["line_url"], fetch=target["fetch_tokens"])
+        self.meter = CpuMeter({**spec, **target})
+
+
+def merge_rounds(rounds: list[PhaseResult]) -> PhaseResult:
+    """One 'max' result from its rounds: counts, latencies and CPU pooled; the rate is the rounds' median."""
+    merged = PhaseResult("max")
+    for r in rounds:
+        merged.events += r.events
+        merged.requests += r.requests
+        merged.seconds += r.seconds
+        merged.latencies_ms += r.latencies_ms
+        merged.non_200 += r.non_200
+        merged.not_handled += r.not_handled
+        merged.errors += r.errors
+        merged.resent += r.resent
+        merged.worst_by_second += r.worst_by_second
+        for name, count in r.kinds.items():
+            merged.kinds[name] = merged.kinds.get(name, 0) + count
+        for name, seconds in r.cpu_seconds.items():
+            merged.cpu_seconds[name] = merged.cpu_seconds.get(name, 0.0) + seconds
+    merged.round_rates = [r.rate for r in rounds]
+    merged.rate = statistics.median(merged.round_rates)
+    merged.cpu_ms = {name: s * 1000 / max(1, merged.events) for name, s in merged.cpu_seconds.items()}
+    return merged
+
+
+def run_load(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Warm up, find each target's maximum rate in alternating rounds, then hold half of it.
+
+    The maximum is measured in ``rounds`` short closed-loop rounds, the targets
+    taking turns (the order flips every round), so a machine whose other load
+    drifts slows every target alike; a target's maximum is the median of its
+    rounds. Returns each target's phase summaries.
+    """
     import itertools
 
-    people = [Person(*p) for p in spec["people"]]
     connections, batch = spec["connections"], spec["batch"]
-    rng = random.Random(spec["seed"])
-    rng.shuffle(people)
-    scripts = [Script(people[i::connections], seed=spec["seed"] * 100 + i) for i in range(connections)]
-    tokens = TokenSource(spec["line_url"], fetch=spec["fetch_tokens"])
+    targets = [LoadTarget(spec, t) for t in spec["targets"]]
     counter = itertools.count(1)
-    prefix = spec["id_prefix"]
 
-    def build(events_per_thread: int, phase_prefix: str) -> list[list[Prepared]]:
+    def build(target: LoadTarget, events_per_thread: int, prefix: str) -> list[list[Prepared]]:
         per_thread = []
-        for script in scripts:
+        for script in target.scripts:
             batches = [script.batch(batch) for _ in range(max(1, events_per_thread // batch))]
-            per_thread.append(_prepare(batches, tokens, prefix + phase_prefix, counter))
+            per_thread.append(_prepare(batches, target.tokens, target.prefix + prefix, counter))
         return per_thread
 
-    meter = CpuMeter(spec)
-
-    letters = {"warm-up": "W", "max": "M", "paced": "P", "sustained": "S"}
-
-    def phase(name: str, events_per_thread: int, rate: float | None = None) -> PhaseResult:
-        per_thread = build(events_per_thread, letters[name])
-        before = meter.snapshot()
-        result = _run_phase(name, spec["port"], per_thread, rate=rate)
-        if spec["db_url"]:
+    def phase(target: LoadTarget, name: str, events_per_thread: int, prefix: str,
+              rate: float | None = None) -> PhaseResult:
+        per_thread = build(target, events_per_thread, prefix)
+        before = target.meter.snapshot()
+        result = _run_phase(name, target.port, per_thread, rate=rate)
+        if target.db_url:
             # The product answers LINE before handling: wait for the handlers to finish
             # the phase's events, so CPU per event and the next phase include that work.
-            result.handled = handling_stats(spec["db_url"], prefix + letters[name])
-        result.cpu_ms = meter.per_event(before, meter.snapshot(), result.events)
+            result.handled = handling_stats(target.db_url, target.prefix + prefix)
+        after = target.meter.snapshot()
+        result.cpu_seconds = {name: after[name] - before[name] for name in before}
+        result.cpu_ms = {name: s * 1000 / max(1, result.events) for name, s in result.cpu_seconds.items()}
         return result
 
-    results = []
-    warm = phase("warm-up", spec["warmup_events"] // connections)
-    results.append(warm.summary())
-    # Size the measured phase to about max_seconds at the warm-up rate.
-    events = int(min(spec["max_events"], max(400, warm.rate * 1.5 * spec["max_seconds"])))
-    peak = phase("max", events // connections)
-    results.append(peak.summary())
-    half = peak.rate * spec["paced_fraction"]
-    paced_events = int(half * spec["paced_seconds"])
-    paced = phase("paced", max(batch, paced_events // connections), rate=half)
-    results.append(paced.summary())
-    if spec["db_url"] and peak.handled.get("rate"):
-        # A load the handlers keep up with: how long users wait for their answers.
-        steady = peak.handled["rate"] * spec["sustained_fraction"]
-        steady_events = int(steady * spec["paced_seconds"])
-        results.append(phase("sustained", max(batch, steady_events // connections), rate=steady).summary())
+    results: dict[str, list[dict[str, Any]]] = {t.label: [] for t in targets}
+    for target in targets:
+        results[target.label].append(phase(target, "warm-up", spec["warmup_events"] // connections, "W").summary())
+    rounds: dict[str, list[PhaseResult]] = {t.label: [] for t in targets}
+    for number in range(spec["rounds"]):
+        for target in targets if number % 2 == 0 else targets[::-1]:
+            rounds[target.label].append(
+                phase(target, "max", max(1, spec["round_events"] // connections), f"M{chr(97 + number)}"))
+    for target in targets:
+        peak = merge_rounds(rounds[target.label])
+        if target.db_url:
+            handled = [r.handled for r in rounds[target.label] if r.handled.get("rate")]
+            if handled:
+                # Waits pooled over every round (all handled by now); the rate is the rounds' median.
+                peak.handled = handling_stats(target.db_url, target.prefix + "M")
+                peak.handled["rate"] = statistics.median(h["rate"] for h in handled)
+                peak.handled["drain_s"] = max(h["drain_s"] for h in handled)
+        results[target.label].append(peak.summary())
+        half = peak.rate * spec["paced_fraction"]
+        paced_events = int(half * spec["paced_seconds"])
+        results[target.label].append(
+            phase(target, "paced", max(batch, paced_events // connections), "P", rate=half).summary())
+        if target.db_url and peak.handled.get("rate"):
+            # A load the handlers keep up with: how long users wait for their answers.
+            steady = peak.handled["rate"] * spec["sustained_fraction"]
+            steady_events = int(steady * spec["paced_seconds"])
+            results[target.label].append(
+                phase(target, "sustained", max(batch, steady_events // connections), "S", rate=steady).summary())
     return results
 
 
-def load_in_other_process(spec: dict[str, Any]) -> list[dict[str, Any]]:
+def load_in_other_process(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         return pool.submit(run_load, spec).result()
 
@@ -843,35 +898,33 @@ def gunicorn_settings(args) -> str:
     return f"{conf['worker_class']}, {conf['workers']} workers x {conf['threads']} threads"
 
 
-def measure(run: int, target: str, server: Gunicorn, people: list[Person], args, line_url: str,
-            *, product: bool, line_pid: int, pg_database: str | None = None,
-            db_url: str | None = None, worker_pids: tuple[int, ...] = ()) -> list[dict[str, Any]]:
+def target_spec(label: str, server: Gunicorn, people: list[Person], run: int, *, product: bool,
+                pg_database: str | None = None, db_url: str | None = None,
+                worker_pids: tuple[int, ...] = ()) -> dict[str, Any]:
+    """What the load generator needs to drive one server."""
+    return {
+        "label": label, "port": server.port, "gunicorn_pid": server.proc.pid, "worker_pids": worker_pids,
+        "pg_database": pg_database, "db_url": db_url, "fetch_tokens": product,
+        "people": [(p.user_id, p.supervisor, p.refs) for p in people],
+        "id_prefix": f"01BENCH{run}{label[:2].upper()}{os.getpid():07d}",
+    }
+
+
+def measure(run: int, targets: list[dict[str, Any]], args, line_url: str, line_pid: int
+            ) -> dict[str, list[dict[str, Any]]]:
     spec = {
-        "gunicorn_pid": server.proc.pid, "line_pid": line_pid, "pg_database": pg_database,
-        "worker_pids": worker_pids,
+        "targets": targets, "line_pid": line_pid, "line_url": line_url,
         "pg_admin_url": PG_URL.replace("postgresql+psycopg://", "postgresql://"),
-        "port": server.port, "line_url": line_url, "people": [(p.user_id, p.supervisor, p.refs) for p in people],
         "connections": args.connections, "batch": args.batch, "seed": args.seed + run,
-        "warmup_events": args.warmup_events, "max_events": args.max_events, "max_seconds": args.max_seconds,
-        "paced_fraction": 0.5, "paced_seconds": args.paced_seconds, "fetch_tokens": product,
-        "sustained_fraction": args.sustained_fraction, "db_url": db_url,
-        "id_prefix": f"01BENCH{run}{target[:2].upper()}{os.getpid():07d}",
+        "warmup_events": args.warmup_events, "rounds": args.rounds, "round_events": args.round_events,
+        "paced_fraction": 0.5, "paced_seconds": args.paced_seconds,
+        "sustained_fraction": args.sustained_fraction,
     }
     return load_in_other_process(spec)
 
 
-def bench_baseline(run: int, args, line_url: str, line_pid: int, people: list[Person], tmp: Path) -> TargetResult:
-    env = base_env(line_url, args.workers, args.threads, tmp)
-    server = start_gunicorn(f"baseline-{run}", "baseline_app:create_app()", env, tmp,
-                            pythonpath=str(ROOT / "bench"))
-    try:
-        phases = measure(run, "baseline", server, people, args, line_url, product=False, line_pid=line_pid)
-    finally:
-        stop(server.proc)
-    return TargetResult(run, "baseline", {p["name"]: p for p in phases}, sum(p["events"] for p in phases), None)
-
-
-def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tmp: Path) -> TargetResult:
+def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tmp: Path) -> list[TargetResult]:
+    """The product on one backend and, unless --no-baseline, the baseline beside it (paired rounds)."""
     db_name = f"tidtam_bench_{os.getpid()}_{run}"
     if backend == "postgresql":
         url = create_pg_database(db_name)
@@ -888,24 +941,42 @@ def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tm
         # As the Procfile runs it: gunicorn stores and answers, `python -m bot.worker` handles.
         workers = start_workers(f"{backend}-{run}", env, tmp, args.worker_processes
                                 if args.event_handlers == "worker" else 0)
-        server = start_gunicorn(f"{backend}-{run}", "bot:create_app()", env, tmp)
+        servers: list[Gunicorn] = []
         try:
-            phases = measure(run, backend, server, people, args, line_url, product=True, line_pid=line_pid,
-                             pg_database=db_name if backend == "postgresql" else None,
-                             # --worker-processes 0: the web's path alone (events stay stored, unhandled)
-                             db_url=url.replace("postgresql://", "postgresql+psycopg://")
-                             if workers or args.event_handlers == "web" else None,
-                             worker_pids=tuple(w.pid for w in workers))
+            server = start_gunicorn(f"{backend}-{run}", "bot:create_app()", env, tmp)
+            servers.append(server)
+            targets = [target_spec(
+                backend, server, people, run, product=True,
+                pg_database=db_name if backend == "postgresql" else None,
+                # --worker-processes 0: the web's path alone (events stay stored, unhandled)
+                db_url=url.replace("postgresql://", "postgresql+psycopg://")
+                if workers or args.event_handlers == "web" else None,
+                worker_pids=tuple(w.pid for w in workers))]
+            if not args.no_baseline:
+                base = start_gunicorn(f"baseline-{backend}-{run}", "baseline_app:create_app()",
+                                      base_env(line_url, args.workers, args.threads, tmp),
+                                      tmp, pythonpath=str(ROOT / "bench"))
+                servers.append(base)
+                targets.insert(0, target_spec(f"baseline:{backend}", base, _baseline_people(args), run,
+                                              product=False))
+            phases = measure(run, targets, args, line_url, line_pid)
         finally:
-            stop(server.proc)
+            for server in servers:
+                stop(server.proc)
             for worker in workers:
                 stop(worker)
         statuses = event_statuses(url.replace("postgresql://", "postgresql+psycopg://"))
         replies, pushes, _ = fake_counts(line_url, since)
-        sent = sum(p["events"] for p in phases)
-        return TargetResult(run, backend, {p["name"]: p for p in phases}, sent,
-                            sent - statuses.get("done", 0) + sum(v for k, v in statuses.items() if k != "done"),
-                            statuses, replies, pushes)
+        product = phases[backend]
+        sent = sum(p["events"] for p in product)
+        results = [TargetResult(run, backend, {p["name"]: p for p in product}, sent,
+                                sent - statuses.get("done", 0) + sum(v for k, v in statuses.items() if k != "done"),
+                                statuses, replies, pushes)]
+        if not args.no_baseline:
+            base_phases = phases[f"baseline:{backend}"]
+            results.insert(0, TargetResult(run, f"baseline:{backend}", {p["name"]: p for p in base_phases},
+                                           sum(p["events"] for p in base_phases), None))
+        return results
     finally:
         if backend == "postgresql" and not args.keep_database:
             drop_pg_database(db_name)
@@ -921,24 +992,42 @@ def _print_rows(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
         print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
 
 
+def paired_ratios(results: list[TargetResult], product: TargetResult) -> list[float]:
+    """Each max round's rate over the paired baseline's rate in the same round."""
+    base = next((r for r in results if r.run == product.run and r.target == f"baseline:{product.target}"), None)
+    if base is None:
+        return []
+    return [p / b for p, b in zip(product.phases["max"].get("round_rates") or [],
+                                  base.phases["max"].get("round_rates") or []) if b > 0]
+
+
 def print_table(results: list[TargetResult]) -> None:
     header = ("run", "target", "max ev/s", "p50", "p95", "p99", "half ev/s", "p50", "p95", "p99", "max",
               "non-200", "errors", "not done", "vs base")
     rows = []
-    base = {r.run: r.phases["max"]["rate"] for r in results if r.target == "baseline"}
     for r in results:
         errors = sum(p["errors"] for p in r.phases.values())
         non_200 = sum(p["non_200"] + p["not_handled"] for p in r.phases.values())
         peak, paced = r.phases["max"], r.phases["paced"]
-        ratio = f"{peak['rate'] / base[r.run]:.0%}" if r.run in base and r.target != "baseline" else "-"
+        ratios = paired_ratios(results, r)
         rows.append((str(r.run), r.target, f"{peak['rate']:.0f}", f"{peak['p50']:.1f}",
                      f"{peak['p95']:.1f}", f"{peak['p99']:.1f}", f"{paced['rate']:.0f}", f"{paced['p50']:.1f}",
                      f"{paced['p95']:.1f}", f"{paced['p99']:.1f}", f"{paced['max']:.0f}", str(non_200),
-                     str(errors), "-" if r.not_done is None else str(r.not_done), ratio))
+                     str(errors), "-" if r.not_done is None else str(r.not_done),
+                     f"{statistics.median(ratios):.0%}" if ratios else "-"))
     print("\nThe webhook as LINE sees it (events acknowledged; latency of the HTTP answer):")
     _print_rows(header, rows)
-    print("latencies in ms; 'half' = paced at half of the run's own max rate, latency from the scheduled send; "
-          "errors and 'not done' count every phase")
+    print("latencies in ms; 'max ev/s' = the median of the target's rounds; 'half' = paced at half of that rate, "
+          "latency from the scheduled send; errors and 'not done' count every phase; 'vs base' = the median of "
+          "the rounds' ratios to the baseline's round just before or after")
+    print("Rounds of the maximum phase (events/s; the targets take turns, the order flipping every round):")
+    for r in results:
+        rates = r.phases["max"].get("round_rates") or []
+        ratios = paired_ratios(results, r)
+        line = f"  run {r.run} {r.target:20} " + ", ".join(f"{rate:.0f}" for rate in rates)
+        if ratios:
+            line += "   vs baseline " + ", ".join(f"{ratio:.0%}" for ratio in ratios)
+        print(line)
 
     header = ("run", "target", "phase", "sent ev/s", "ack p99", "handled ev/s", "wait p50", "p95", "p99", "max",
               "drain s")
@@ -1061,8 +1150,9 @@ def main() -> None:
                         help="how many `python -m bot.worker` processes (the Procfile runs one; 0 measures "
                              "the web's path alone and leaves the events unhandled)")
     parser.add_argument("--warmup-events", type=int, default=400)
-    parser.add_argument("--max-events", type=int, default=6000)
-    parser.add_argument("--max-seconds", type=float, default=15.0, help="aim of the max-rate phase")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="rounds of the max-rate phase; the baseline and the product take turns")
+    parser.add_argument("--round-events", type=int, default=2000, help="events per target in each round")
     parser.add_argument("--paced-seconds", type=float, default=15.0)
     parser.add_argument("--sustained-fraction", type=float, default=0.7,
                         help="the sustained phase's rate, as a fraction of the handling rate at max")
@@ -1074,6 +1164,8 @@ def main() -> None:
     parser.add_argument("--count-queries", action="store_true", help="only count SQL statements per event kind")
     parser.add_argument("--count-events", type=int, default=300)
     args = parser.parse_args()
+    if not 1 <= args.rounds <= 26:
+        parser.error("--rounds must be between 1 and 26")
     if args.count_queries:
         count_queries(args)
         return
@@ -1090,25 +1182,21 @@ def main() -> None:
     results: list[TargetResult] = []
     try:
         for run in range(1, args.repeat + 1):
-            people: list[Person] | None = None
             for backend in backends:
-                print(f"run {run}: product on {backend}", flush=True)
-                result = bench_product(run, backend, args, line_url, fake.pid, tmp)
-                results.append(result)
+                print(f"run {run}: product on {backend}" + ("" if args.no_baseline else ", with the baseline"),
+                      flush=True)
+                pair = bench_product(run, backend, args, line_url, fake.pid, tmp)
+                results.extend(pair)
+                result = pair[-1]
                 handled = result.phases["max"].get("handled") or {}
-                print(f"  max {result.phases['max']['rate']:.0f} ev/s acknowledged, "
-                      f"{handled.get('rate', float('nan')):.0f} ev/s handled, p99 at half "
+                ratios = paired_ratios(pair, result)
+                print(f"  max {result.phases['max']['rate']:.0f} ev/s acknowledged"
+                      + (f" ({statistics.median(ratios):.0%} of the baseline)" if ratios else "")
+                      + f", {handled.get('rate', float('nan')):.0f} ev/s handled, p99 at half "
                       f"{result.phases['paced']['p99']:.1f} ms, not done {result.not_done}", flush=True)
-            if not args.no_baseline:
-                if people is None:
-                    people = _baseline_people(args)
-                print(f"run {run}: baseline", flush=True)
-                result = bench_baseline(run, args, line_url, fake.pid, people, tmp)
-                results.append(result)
-                print(f"  max {result.phases['max']['rate']:.0f} ev/s", flush=True)
     finally:
         stop(fake)
-    results.sort(key=lambda r: (r.run, r.target != "baseline", r.target))
+    results.sort(key=lambda r: (r.run, r.target.removeprefix("baseline:"), not r.target.startswith("baseline")))
     print_table(results)
     if args.timeline:
         for r in results:
