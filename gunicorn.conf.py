@@ -19,8 +19,8 @@ keepalive = 5
 # as 200 to 700 ms stalls (bench/README.md). Off unless WEB_MAX_REQUESTS is set.
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
-# Import the app once in the master and fork workers from it: a worker recycled by
-# max_requests then starts in milliseconds instead of spending 2 s of CPU importing
+# Import the app once in the master and fork workers from it: a worker that is restarted
+# (recycled, or after a crash) then starts in milliseconds instead of spending 2 s of CPU importing
 # the app while the other workers carry its load (bench/README.md). Nothing connects
 # at import time; post_fork still gives each worker fresh database pools.
 preload_app = True

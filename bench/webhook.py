@@ -494,14 +494,14 @@ class PhaseResult:
     errors: int = 0  # requests that got no answer even after one resend
     resent: int = 0  # requests resent once after a dropped keep-alive connection
     kinds: dict[str, int] = field(default_factory=dict)
-    cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU ms per event by part
     # Product only, from the webhookevent table once the phase's events are all handled:
     # events handled per second from the first stored to the last handled, and the time
     # from storing to handling (queueing included), in ms.
     handled: dict[str, float] = field(default_factory=dict)
     worst_by_second: list[float] = field(default_factory=list)  # ms, second by second
     round_rates: list[float] = field(default_factory=list)  # the max phase: each round's rate
-    cpu_seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds by part, summed over rounds
+    # CPU seconds by part (CpuMeter.snapshot's keys), summed over rounds; summary() gives them per event.
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def percentile(self, q: float) -> float:
         if not self.latencies_ms:
@@ -512,7 +512,9 @@ class PhaseResult:
     def summary(self) -> dict[str, Any]:
         out = {k: v for k, v in self.__dict__.items() if k not in ("latencies_ms", "cpu_seconds")}
         out.update(p50=self.percentile(50), p95=self.percentile(95), p99=self.percentile(99),
-                   max=max(self.latencies_ms, default=float("nan")))
+                   max=max(self.latencies_ms, default=float("nan")),
+                   # CPU ms per event by part ("connects": database connections opened per 1,000 events)
+                   cpu_ms={part: s * 1000 / max(1, self.events) for part, s in self.cpu_seconds.items()})
         return out
 
 
@@ -584,16 +586,11 @@ class CpuMeter:
 
     def snapshot(self) -> dict[str, float]:
         out = {name: sum(_cpu_ticks(p) for p in pids) / self.tick for name, pids in self._pids().items()}
-        out["connects"] = self.sessions  # per_event turns it into connections per 1,000 events
+        out["connects"] = self.sessions  # summary() turns it into connections per 1,000 events
         out["loadgen"] = time.process_time()
         cpu = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
         out["machine"] = (sum(int(x) for x in cpu) - int(cpu[3]) - int(cpu[4])) / self.tick
         return out
-
-    @staticmethod
-    def per_event(before: dict[str, float], after: dict[str, float], events: int) -> dict[str, float]:
-        """CPU milliseconds per event for each part (and database connections opened per 1,000 events)."""
-        return {name: (after[name] - before[name]) * 1000 / max(1, events) for name in before}
 
 
 @dataclass
@@ -762,7 +759,6 @@ def merge_rounds(rounds: list[PhaseResult]) -> PhaseResult:
             merged.cpu_seconds[name] = merged.cpu_seconds.get(name, 0.0) + seconds
     merged.round_rates = [r.rate for r in rounds]
     merged.rate = statistics.median(merged.round_rates)
-    merged.cpu_ms = {name: s * 1000 / max(1, merged.events) for name, s in merged.cpu_seconds.items()}
     return merged
 
 
@@ -797,8 +793,7 @@ def run_load(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             # the phase's events, so CPU per event and the next phase include that work.
             result.handled = handling_stats(target.db_url, target.prefix + prefix)
         after = target.meter.snapshot()
-        result.cpu_seconds = {name: after[name] - before[name] for name in before}
-        result.cpu_ms = {name: s * 1000 / max(1, result.events) for name, s in result.cpu_seconds.items()}
+        result.cpu_seconds = {part: after[part] - before[part] for part in before}
         return result
 
     results: dict[str, list[dict[str, Any]]] = {t.label: [] for t in targets}
