@@ -22,7 +22,7 @@ max_requests_jitter = max_requests // 10
 # Import the app once in the master and fork workers from it: a worker that is restarted
 # (recycled, or after a crash) then starts in milliseconds instead of spending 2 s of CPU importing
 # the app while the other workers carry its load (bench/README.md). Nothing connects
-# at import time; post_fork still gives each worker fresh database pools.
+# at import time; post_fork still gives each worker fresh database connections.
 preload_app = True
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'

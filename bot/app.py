@@ -13,7 +13,7 @@ from bot.intake import Intake
 from bot.line_client import LineClient
 from bot.settings import Settings
 from bot.tasks import ChatQueue, TaskRunner
-from models import make_engine, make_intake_engine
+from models import make_engine
 
 log = logging.getLogger("bot")
 
@@ -34,7 +34,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     if settings.event_handlers == "web":
         services.chats = ChatQueue(partial(handle_next, services), workers=settings.handler_threads)
     elif engine.dialect.name == "postgresql":
-        services.intake = Intake(make_intake_engine(settings.database_url))
+        services.intake = Intake(settings.database_url)
     app.extensions["tidtam"] = services
 
     import handlers.all  # noqa: F401  (registers commands)

@@ -11,6 +11,13 @@ inserts the rows (skipping ids already stored) and announces the chats of
 the new rows to the worker (NOTIFY) when it commits; it runs in autocommit,
 so one round trip is the whole transaction.
 
+Only the writer touches the database, so each process needs one connection,
+not a pool. The writer sends the prepared statement through libpq's own
+blocking call (psycopg.pq, which lets other threads run meanwhile): psycopg's
+general execute costs 100 microseconds of CPU more per write, a third of the
+webhook's own work (bench/README.md). The connection is opened on the first
+write, and a broken one is dropped and opened again on the next write.
+
 When the statement fails for a shared write because of the rows, each batch
 is tried again on its own, so one bad batch cannot take others down with it;
 when the database is unreachable they all get the 503 at once. A batch that
@@ -25,7 +32,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.engine import Engine
+import psycopg
+from psycopg import pq
+from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +45,23 @@ STORE_AND_NOTIFY_SQL = f"""
     WITH stored AS (
         INSERT INTO webhookevent ({", ".join(COLUMNS)}, status, attempts)
         SELECT {", ".join(COLUMNS)}, 'received', 0
-        FROM json_to_recordset(CAST(%(rows)s AS json)) AS r(
+        FROM json_to_recordset(CAST($1 AS json)) AS r(
             webhook_event_id text, event_type text, source_type text, user_id text, group_id text,
             chat_key text, payload text, is_redelivery boolean, received_at timestamptz)
         ON CONFLICT (webhook_event_id) DO NOTHING
         RETURNING chat_key)
-    SELECT pg_notify(%(channel)s, chat_key) FROM (SELECT DISTINCT chat_key FROM stored) AS chats
+    SELECT pg_notify($2, chat_key) FROM (SELECT DISTINCT chat_key FROM stored) AS chats
 """
+_STATEMENT = b"tidtam_store_events"
+CONNECT_OPTIONS = {
+    "autocommit": True,
+    "connect_timeout": 5,
+    "application_name": "tidtam-intake",  # one per web process, in pg_stat_activity
+    "options": "-c statement_timeout=5000",
+    # A connection whose packets stop (failover, a NAT dropping it) fails within
+    # seconds instead of holding the writer.
+    "tcp_user_timeout": 5000, "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2,
+}
 
 
 class StoreFailed(Exception):
@@ -51,12 +70,20 @@ class StoreFailed(Exception):
 
 def _unreachable(exc: Exception) -> bool:
     """Whether the failure is the database's or the network's, not the rows'."""
-    import psycopg
-    from sqlalchemy.exc import DBAPIError
-
-    if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or isinstance(exc.orig, psycopg.OperationalError)
     return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError | OSError)
+
+
+def _error_of(result: pq.abc.PGresult, conn: psycopg.Connection) -> psycopg.Error:
+    """The psycopg exception for a failed statement, as psycopg's own execute would raise it."""
+    message = (result.error_message or conn.pgconn.error_message).decode("utf-8", "replace").strip()
+    if conn.pgconn.status == pq.ConnStatus.BAD:
+        return psycopg.OperationalError(message or "the connection was lost")
+    sqlstate = result.error_field(pq.DiagnosticField.SQLSTATE)
+    try:
+        error_class = psycopg.errors.lookup(sqlstate.decode()) if sqlstate else psycopg.DatabaseError
+    except KeyError:
+        error_class = psycopg.DatabaseError
+    return error_class(message)
 
 
 @dataclass(eq=False)
@@ -71,12 +98,14 @@ class _Batch:
 class Intake:
     """Stores webhook rows with shared writes; see the module's docstring."""
 
-    def __init__(self, engine: Engine, *, timeout: float = 10.0) -> None:
-        self.engine = engine  # models.make_intake_engine: autocommit, no ping
+    def __init__(self, database_url: str, *, timeout: float = 10.0) -> None:
+        self.conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
         self.timeout = timeout
+        self._conn: psycopg.Connection | None = None  # the writer's; one writer at a time
         self._lock = threading.Lock()
         self._waiting: list[_Batch] = []
         self._writing = False
+
 
     def store(self, rows: list[dict[str, Any]]) -> None:
         """Store the rows (each a dict of COLUMNS) before returning; raise StoreFailed if they were not."""
@@ -134,15 +163,28 @@ class Intake:
             batch.wake.set()
 
     def _execute(self, rows: list[dict[str, Any]]) -> None:
-        payload = json.dumps(rows, ensure_ascii=False, default=str)
-        conn = self.engine.raw_connection()  # the driver's connection: no result objects to build
-        try:
-            conn.cursor().execute(STORE_AND_NOTIFY_SQL, {"rows": payload, "channel": NOTIFY_CHANNEL})
-        except Exception:
-            conn.invalidate()  # it may be broken; the pool opens a fresh one next time
-            raise
-        finally:
-            conn.close()
+        payload = json.dumps(rows, ensure_ascii=False, default=str).encode()
+        conn = self._connection()
+        result = conn.pgconn.exec_prepared(_STATEMENT, [payload, NOTIFY_CHANNEL.encode()])
+        if result.status != pq.ExecStatus.TUPLES_OK:
+            error = _error_of(result, conn)
+            if _unreachable(error):
+                self.dispose()  # opened afresh by the next write
+            raise error
+
+    def _connection(self) -> psycopg.Connection:
+        if self._conn is None or self._conn.closed:
+            conn = psycopg.connect(self.conninfo, **CONNECT_OPTIONS)
+            result = conn.pgconn.prepare(_STATEMENT, STORE_AND_NOTIFY_SQL.encode())
+            if result.status != pq.ExecStatus.COMMAND_OK:
+                error = _error_of(result, conn)
+                conn.close()
+                raise error
+            self._conn = conn
+        return self._conn
 
     def dispose(self, close: bool = True) -> None:
-        self.engine.dispose(close=close)
+        """Drop the connection; ``close=False`` in a forked child leaves the parent's connection alone."""
+        conn, self._conn = self._conn, None
+        if conn is not None and close:
+            conn.close()

@@ -3,7 +3,7 @@
 Importing this package registers every table on ``SQLModel.metadata`` (Alembic
 and the tests rely on that).
 """
-from models.db import UTCDateTime, database_ok, make_engine, make_intake_engine, session_scope, utcnow
+from models.db import UTCDateTime, database_ok, make_engine, session_scope, utcnow
 from models.events import EventStatus, WebhookEvent
 from models.org import (
     ChatGroup,
@@ -25,6 +25,6 @@ __all__ = [
     "OutboxKind", "OutboxMessage", "OutboxStatus", "Schedule",
     "Evidence", "Measure", "MeasureUnit", "Officer", "Organisation", "RegistrationCode",
     "RegistrationLock", "ReportVersion", "Role", "StatusReport", "UTCDateTime", "Unit",
-    "UnitAlias", "WebhookEvent", "database_ok", "make_engine", "make_intake_engine", "session_scope", "utcnow",
+    "UnitAlias", "WebhookEvent", "database_ok", "make_engine", "session_scope", "utcnow",
 ]
 from models.scores import *  # noqa: E402,F401,F403

@@ -72,23 +72,6 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     )
 
 
-def make_intake_engine(url: str) -> Engine:
-    """PostgreSQL connections for the webhook's one-statement store: autocommit, no ping.
-
-    Each webhook runs a single self-contained statement, so there is no
-    BEGIN/COMMIT to send; and no SELECT 1 before it: a connection the database
-    dropped fails that statement once (the webhook answers 503, LINE
-    redelivers) and the pool replaces it.
-    """
-    return _create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=False, pool_recycle=1800,
-                          pool_reset_on_return=None, isolation_level="AUTOCOMMIT",
-                          connect_args={"connect_timeout": 5, "options": "-c statement_timeout=5000",
-                                        # A connection whose packets stop (failover, a NAT dropping
-                                        # it) fails within seconds instead of holding the writer.
-                                        "tcp_user_timeout": 5000, "keepalives": 1, "keepalives_idle": 5,
-                                        "keepalives_interval": 2, "keepalives_count": 2})
-
-
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets the clock process and web workers read while one writes;
     # foreign keys are off by default in SQLite.

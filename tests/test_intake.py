@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from bot.event_builder import body_of, sign
 from bot.intake import Intake, StoreFailed
-from models import make_engine, make_intake_engine
+from models import make_engine
 from tests.conftest import CHANNEL_SECRET, _truncate_all
 
 
@@ -72,7 +72,7 @@ def _store_in_threads(intake: Intake, batches: list[list[dict]]) -> dict[str, st
 def _write_behind_a_blocked_one(pg, first: str, behind: list[list[dict]], **gate_options):
     """Store ``first`` and hold its write; queue ``behind`` meanwhile; release; return (outcomes, gate)."""
     url, _ = pg
-    intake = Intake(make_intake_engine(url))
+    intake = Intake(url)
     gate = Gate(intake, **gate_options)
     try:
         first_outcome, first_threads = _store_in_threads(intake, [[_row(first)]])
@@ -116,7 +116,7 @@ def test_when_the_database_is_unreachable_a_shared_write_fails_at_once_without_r
 
 def test_a_batch_that_waits_too_long_is_refused_and_never_written_later(pg):
     url, engine = pg
-    intake = Intake(make_intake_engine(url), timeout=0.2)
+    intake = Intake(url, timeout=0.2)
     gate = Gate(intake)
     try:
         _, first_threads = _store_in_threads(intake, [[_row("T0")]])
@@ -136,7 +136,7 @@ def test_a_batch_that_waits_too_long_is_refused_and_never_written_later(pg):
 
 def test_many_threads_store_everything_exactly_once(pg):
     url, engine = pg
-    intake = Intake(make_intake_engine(url))
+    intake = Intake(url)
     batches = [[_row(f"M{t}-{i}", user=f"U{t}")] for t in range(12) for i in range(20)]
     try:
         outcome, threads = _store_in_threads(intake, batches + batches[:30])  # some delivered twice
@@ -155,7 +155,7 @@ def test_an_unreachable_database_refuses_the_webhook_with_503(pg, settings_overr
     app = create_app({**settings_overrides, "database_url": url, "event_handlers": "worker"})
     services = app.extensions["tidtam"]
     services.intake.dispose()
-    services.intake = Intake(make_intake_engine("postgresql+psycopg://postgres@127.0.0.1:9/nowhere"))
+    services.intake = Intake("postgresql+psycopg://postgres@127.0.0.1:9/nowhere")
     body = body_of([{"type": "message", "webhookEventId": "01DOWN", "source": {"type": "user", "userId": "U1"},
                      "message": {"type": "text", "id": "1", "text": "ช่วยเหลือ"}, "replyToken": "r"}])
     try:
@@ -164,3 +164,50 @@ def test_an_unreachable_database_refuses_the_webhook_with_503(pg, settings_overr
     finally:
         services.dispose()
     assert response.status_code == 503
+
+
+def _intake_backends(engine) -> list[int]:
+    with engine.connect() as conn:
+        return list(conn.execute(sa.text(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'tidtam-intake' AND datname = current_database()"
+        )).scalars())
+
+
+def test_one_process_writes_through_one_connection(pg):
+    url, engine = pg
+    intake = Intake(url)
+    batches = [[_row(f"C{t}-{i}", user=f"U{t}")] for t in range(8) for i in range(10)]
+    try:
+        _, threads = _store_in_threads(intake, batches)
+        for t in threads:
+            t.join(timeout=60)
+        assert len(_intake_backends(engine)) == 1
+    finally:
+        intake.dispose()
+    assert _intake_backends(engine) == []  # dispose closes it
+    assert len(_stored(engine)) == 80
+
+
+def test_a_connection_the_server_dropped_fails_one_write_then_a_new_one_is_opened(pg):
+    url, engine = pg
+    intake = Intake(url)
+    try:
+        intake.store([_row("D0")])
+        (pid,) = _intake_backends(engine)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+        with pytest.raises(StoreFailed, match="OperationalError"):
+            intake.store([_row("D1")])  # the webhook answers 503; LINE redelivers D1
+        intake.store([_row("D1")])
+        assert _intake_backends(engine) not in ([], [pid])
+    finally:
+        intake.dispose()
+    assert _stored(engine) == ["D0", "D1"]
+
+
+def test_rows_the_database_refuses_fail_alone_with_the_database_error(pg):
+    bad = {**_row("BAD-TIME"), "received_at": "not a time"}
+    outcome, _ = _write_behind_a_blocked_one(pg, "R0", [[_row("R1")], [bad], [_row("R2")]])
+    assert outcome["R1"] == outcome["R2"] == "stored"
+    assert outcome["BAD-TIME"].startswith("failed: InvalidDatetimeFormat")
+    assert sorted(_stored(pg[1])) == ["R0", "R1", "R2"]

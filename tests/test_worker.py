@@ -135,11 +135,11 @@ def test_listener_hears_the_chats_a_web_process_stores_on_postgresql(pg_database
     from bot.events import store_events
     from bot.intake import Intake
     from bot.worker import Listener
-    from models import make_engine, make_intake_engine
+    from models import make_engine
     from tests.conftest import _truncate_all
 
     _truncate_all(pg_database)
-    engine, intake = make_engine(pg_database), Intake(make_intake_engine(pg_database))
+    engine, intake = make_engine(pg_database), Intake(pg_database)
     listener = Listener(pg_database)
     try:
         assert listener.wait(timeout=0.05) == set()  # listening, nothing announced yet
