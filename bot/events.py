@@ -18,6 +18,8 @@ import hashlib
 import json
 import logging
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,7 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 from linebot.v3.webhooks import Event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -173,42 +175,67 @@ class Claimed:
     received_at: datetime
 
 
-def claim_next(engine: Engine, chat_key: str, *, stale: timedelta = STALE_CLAIM) -> Claimed | None:
+_EVENTS = WebhookEvent.__table__
+# Built once, like _STORE: the handlers run these for every event.
+_CLAIM = (
+    sa.update(_EVENTS)
+    .where(_EVENTS.c.id == (
+        sa.select(sa.func.min(_EVENTS.c.id))
+        .where(_EVENTS.c.chat_key == sa.bindparam("chat"),
+               # An event whose answer is still on its way holds its chat too: the next answer must not overtake it.
+               _EVENTS.c.status.in_([EventStatus.RECEIVED.value, EventStatus.PROCESSING.value,
+                                     EventStatus.ANSWERING.value]))
+        .scalar_subquery()))
+    .where(sa.or_(
+        _EVENTS.c.status == EventStatus.RECEIVED.value,
+        sa.and_(_EVENTS.c.status == EventStatus.PROCESSING.value,
+                _EVENTS.c.claimed_at < sa.bindparam("stale_before", type_=_EVENTS.c.claimed_at.type),
+                _EVENTS.c.attempts < MAX_ATTEMPTS),
+    ))
+    .values(status=EventStatus.PROCESSING.value, claimed_at=sa.bindparam("now", type_=_EVENTS.c.claimed_at.type),
+            attempts=_EVENTS.c.attempts + 1)
+    .returning(_EVENTS.c.webhook_event_id, _EVENTS.c.payload, _EVENTS.c.received_at)
+)
+_FINISH = (
+    sa.update(_EVENTS)
+    .where(_EVENTS.c.webhook_event_id == sa.bindparam("event_id"))
+    .values(status=sa.bindparam("new_status"), error=sa.bindparam("error_text"),
+            handled_at=sa.bindparam("now", type_=_EVENTS.c.handled_at.type))
+)
+_ANSWERED = (
+    sa.update(_EVENTS)
+    .where(_EVENTS.c.webhook_event_id == sa.bindparam("event_id"),
+           _EVENTS.c.status == EventStatus.ANSWERING.value)
+    .values(status=EventStatus.DONE.value)
+)
+
+
+def claim_next(bind: Engine | Connection, chat_key: str, *, stale: timedelta = STALE_CLAIM) -> Claimed | None:
     """Take the chat's oldest event still to be handled; None when there is none to take.
 
     The one statement finds the oldest open event of the chat and claims it only
     if nobody holds it (or its holder's claim is stale). While another thread or
     process holds the chat's oldest event this returns None: that holder looks
     again after finishing, so the chat's events are handled one at a time, in
-    the order they were stored.
+    the order they were stored. The claim is committed before it returns.
     """
     now = utcnow()
-    table = WebhookEvent.__table__
-    # An event whose answer is still on its way holds its chat too: the next answer must not overtake it.
-    open_statuses = (EventStatus.RECEIVED.value, EventStatus.PROCESSING.value, EventStatus.ANSWERING.value)
-    oldest = (
-        sa.select(sa.func.min(table.c.id))
-        .where(table.c.chat_key == chat_key, table.c.status.in_(open_statuses))
-        .scalar_subquery()
-    )
-    stmt = (
-        sa.update(table)
-        .where(table.c.id == oldest)
-        .where(
-            sa.or_(
-                table.c.status == EventStatus.RECEIVED.value,
-                sa.and_(table.c.status == EventStatus.PROCESSING.value, table.c.claimed_at < now - stale,
-                        table.c.attempts < MAX_ATTEMPTS),
-            )
-        )
-        .values(status=EventStatus.PROCESSING.value, claimed_at=now, attempts=table.c.attempts + 1)
-        .returning(table.c.webhook_event_id, table.c.payload, table.c.received_at)
-    )
-    with engine.begin() as conn:
-        row = conn.execute(stmt).first()
+    with _transaction(bind) as conn:
+        row = conn.execute(_CLAIM, {"chat": chat_key, "now": now, "stale_before": now - stale}).first()
     if row is None:
         return None
     return Claimed(row.webhook_event_id, json.loads(row.payload), row.received_at)
+
+
+@contextmanager
+def _transaction(bind: Engine | Connection) -> Iterator[Connection]:
+    """A transaction committed on exit, on the given connection or on one from the engine."""
+    if isinstance(bind, Connection):
+        with bind.begin():
+            yield bind
+    else:
+        with bind.begin() as conn:
+            yield conn
 
 
 def release_claim(engine: Engine, event_id: str) -> None:
@@ -227,12 +254,7 @@ def release_claim(engine: Engine, event_id: str) -> None:
 
 
 def _finish(session: Session, event_id: str, status: EventStatus, error: str | None = None) -> None:
-    table = WebhookEvent.__table__
-    session.execute(
-        sa.update(table)
-        .where(table.c.webhook_event_id == event_id)
-        .values(status=status.value, error=error, handled_at=utcnow())
-    )
+    session.execute(_FINISH, {"event_id": event_id, "new_status": status.value, "error_text": error, "now": utcnow()})
 
 
 def accept_events(services: Services, raw_events: list[Any]) -> int:
@@ -287,18 +309,21 @@ def handle_next(services: Services, chat_key: str) -> Outcome | None:
     """Claim and handle the chat's oldest open event; None when there is nothing to take."""
     from handlers.router import route  # handlers import bot modules; import late
 
-    claimed = claim_next(services.engine, chat_key, stale=_stale_window(services))
-    if claimed is None:
-        return None
-    raw = claimed.raw
-    if utcnow() - claimed.received_at > REPLY_TOKEN_LIFE:
-        raw.pop("replyToken", None)  # expired by now: answer by push
-    return _handle_claimed(services, claimed.event_id, raw, route)
+    # One connection for the claim, the handler's queries and the final mark: one pool checkout
+    # (and one liveness ping) per event instead of three.
+    with services.engine.connect() as conn:
+        claimed = claim_next(conn, chat_key, stale=_stale_window(services))
+        if claimed is None:
+            return None
+        raw = claimed.raw
+        if utcnow() - claimed.received_at > REPLY_TOKEN_LIFE:
+            raw.pop("replyToken", None)  # expired by now: answer by push
+        return _handle_claimed(services, claimed.event_id, raw, route, conn)
 
 
-def _handle_claimed(services: Services, event_id: str, raw: dict[str, Any], route) -> Outcome:
+def _handle_claimed(services: Services, event_id: str, raw: dict[str, Any], route, conn: Connection) -> Outcome:
     if raw.get("mode") == "standby":
-        with Session(services.engine) as session:
+        with Session(conn) as session:
             _finish(session, event_id, EventStatus.SKIPPED, "standby mode")
             session.commit()
         return Outcome(event_id, "skipped")
@@ -308,14 +333,14 @@ def _handle_claimed(services: Services, event_id: str, raw: dict[str, Any], rout
     except Exception as exc:  # the SDK raises KeyError, ValueError, ValidationError... for odd events
         # An event type this SDK does not know, or a malformed one: keep it, answer nothing.
         status = EventStatus.SKIPPED if "discriminator" in str(exc) else EventStatus.FAILED
-        with Session(services.engine) as session:
+        with Session(conn) as session:
             _finish(session, event_id, status, f"unparsed event: {type(exc).__name__}")
             session.commit()
         return Outcome(event_id, status.value)
 
     reply: Reply = []
     try:
-        with Session(services.engine, expire_on_commit=False) as session:
+        with Session(conn, expire_on_commit=False) as session:
             reply = route(services, session, event, event_id) or []
             # Saved with the handler's data, never run again; "answering" keeps the chat's next
             # event waiting until this answer is sent, so answers reach LINE in order.
@@ -342,18 +367,15 @@ def _handle_claimed(services: Services, event_id: str, raw: dict[str, Any], rout
     if reply:
         send_reply(services, raw, reply)
         if status == "done":
-            _answered(services.engine, event_id)
+            _answered(conn, event_id)
     return Outcome(event_id, status)
 
 
-def _answered(engine: Engine, event_id: str) -> None:
+def _answered(conn: Connection, event_id: str) -> None:
     """The answer has gone to LINE: the chat's next event may go."""
-    table = WebhookEvent.__table__
     try:
-        with engine.begin() as conn:
-            conn.execute(sa.update(table)
-                         .where(table.c.webhook_event_id == event_id, table.c.status == EventStatus.ANSWERING.value)
-                         .values(status=EventStatus.DONE.value))
+        with conn.begin():
+            conn.execute(_ANSWERED, {"event_id": event_id})
     except OperationalError:
         log.warning("webhook: could not mark %s answered; the sweeper will", event_id)
 

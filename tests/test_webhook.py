@@ -23,6 +23,25 @@ def test_valid_signature_is_handled(chat, session):
     assert [e.status for e in _events(session).values()] == [EventStatus.DONE.value]
 
 
+def test_handling_an_event_takes_one_database_connection(chat, services, line):
+    """Claim, the handler's queries and the final mark share one pool checkout (and its one ping)."""
+    from sqlalchemy import event as sa_event
+
+    checkouts: list[int] = []
+
+    def on_checkout(*_args) -> None:
+        checkouts.append(1)
+
+    sa_event.listen(services.engine.pool, "checkout", on_checkout)
+    try:
+        assert chat.text("U-stranger", "สวัสดี").status == 200
+        store = 1 if services.intake is None else 0  # web mode stores through the engine
+        # The event's own handling, then one look that finds the chat has nothing more to take.
+        assert len(checkouts) == store + 1 + 1
+    finally:
+        sa_event.remove(services.engine.pool, "checkout", on_checkout)
+
+
 @pytest.mark.parametrize("signature", ["", "bm90IGEgc2lnbmF0dXJl", None])
 def test_missing_or_wrong_signature_is_400_and_nothing_stored(chat, session, signature):
     event = chat.text_event("U1", "สวัสดี")
