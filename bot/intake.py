@@ -14,8 +14,8 @@ so one round trip is the whole transaction.
 Only the writer touches the database, so each process needs one connection,
 not a pool. The writer sends the prepared statement through libpq's own
 blocking call (psycopg.pq, which lets other threads run meanwhile): psycopg's
-general execute costs 100 microseconds of CPU more per write, a third of the
-webhook's own work (bench/README.md). The connection is opened on the first
+general execute costs about 100 microseconds of CPU more per write
+(bench/README.md). The connection is opened on the first
 write, and a broken one is dropped and opened again on the next write.
 
 When the statement fails for a shared write because of the rows, each batch
