@@ -358,7 +358,7 @@ def _handle_claimed(services: Services, event_id: str, raw: dict[str, Any], rout
     except Exception as exc:
         log.error("webhook: event %s failed: %s", event_id, type(exc).__name__, exc_info=True)
         error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
-        with Session(services.engine) as session:
+        with Session(services.engine) as session:  # a fresh connection: the failure may have spoilt ``conn``
             _finish(session, event_id, EventStatus.FAILED, error)
             session.commit()
         reply = [views.text(texts.SORRY_ERROR)]

@@ -106,7 +106,6 @@ class Intake:
         self._waiting: list[_Batch] = []
         self._writing = False
 
-
     def store(self, rows: list[dict[str, Any]]) -> None:
         """Store the rows (each a dict of COLUMNS) before returning; raise StoreFailed if they were not."""
         batch = _Batch(rows)

@@ -126,3 +126,38 @@ def test_start_up_error_is_one_line_naming_the_variable(tmp_path):
     assert result.stderr.strip().splitlines() == [
         result.stderr.strip().splitlines()[0]] and "LINE_CHANNEL_SECRET" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _open_chat_index(engine) -> str:
+    query = ("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_webhookevent_open_chat'"
+             if engine.dialect.name == "postgresql" else
+             "SELECT sql FROM sqlite_master WHERE name = 'ix_webhookevent_open_chat'")
+    with engine.connect() as conn:
+        return conn.execute(sa.text(query)).scalar_one()
+
+
+def test_the_open_chat_index_covers_events_whose_answer_is_on_its_way(db_url):
+    engine = make_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        assert "answering" in _open_chat_index(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_database_migrated_before_answering_existed_gets_the_new_index(tmp_path):
+    from alembic import command
+
+    from bot.cli import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0004")
+    engine = make_engine(url)
+    try:
+        assert "answering" not in _open_chat_index(engine)
+        command.upgrade(config, "head")
+        assert "answering" in _open_chat_index(engine)
+        command.downgrade(config, "0004")
+        assert "answering" not in _open_chat_index(engine)
+    finally:
+        engine.dispose()

@@ -17,7 +17,7 @@ down_revision = '0003'
 branch_labels = None
 depends_on = None
 
-OPEN = sa.text("status IN ('received', 'processing', 'answering')")
+OPEN = sa.text("status IN ('received', 'processing')")
 
 
 def upgrade() -> None:
