@@ -16,12 +16,12 @@ graceful_timeout = 20
 keepalive = 5
 # Recycling a worker every N requests guards against slow memory leaks, but while the
 # new worker starts the others carry its load: with 2 workers under a burst that showed
-# as 200 to 700 ms stalls (bench/README.md). Off unless WEB_MAX_REQUESTS is set.
+# as 200 to 700 ms stalls (docs/performance.md). Off unless WEB_MAX_REQUESTS is set.
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 # Import the app once in the master and fork workers from it: a worker that is restarted
 # (recycled, or after a crash) then starts in milliseconds instead of spending 2 s of CPU importing
-# the app while the other workers carry its load (bench/README.md). Nothing connects
+# the app while the other workers carry its load (docs/performance.md). Nothing connects
 # at import time; post_fork still gives each worker fresh database connections.
 preload_app = True
 accesslog = "-"
@@ -36,8 +36,6 @@ def post_fork(server, worker):
     services = _services(server.app.wsgi())
     if services is not None:
         services.engine.dispose(close=False)
-        if services.intake is not None:
-            services.intake.dispose(close=False)
 
 
 def worker_exit(server, worker):

@@ -38,7 +38,7 @@ def free_port() -> int:
 
 def start_fake_line() -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "bot.fake_line", "--port", str(port), "--quiet",
+    proc = subprocess.Popen([sys.executable, "-m", "devkit.fake_line", "--port", str(port), "--quiet",
                              "--access-token", TOKEN], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -55,7 +55,7 @@ def build_database(url: str, officers: int) -> None:
     """An organisation with one unit, one monthly measure and N linked officers."""
     import sqlalchemy as sa
 
-    from bot.cli import upgrade_database
+    from core.schema import upgrade_database
     from ita.thai import fiscal_year
     from models import make_engine, utcnow
 
@@ -88,16 +88,16 @@ def build_database(url: str, officers: int) -> None:
 
 def product_run(url: str, line_url: str, workers: int) -> tuple[float, float, int]:
     """Enqueue and deliver through the product; returns (enqueue seconds, deliver seconds, delivered)."""
-    from bot.events import Services
-    from bot.line_client import LineClient
-    from bot.settings import Settings
+    from core.settings import Settings
+    from core.services import Services, line_config
+    from line.client import LineClient
     from models import make_engine
-    from scheduler.delivery import deliver
-    from scheduler.planning import reconcile
+    from outbox.delivery import deliver
+    from outbox.planning import reconcile
 
     settings = Settings(env="test", database_url=url, line_channel_access_token=TOKEN, line_api_base_url=line_url,
                         line_data_api_base_url=line_url)
-    services = Services(settings=settings, engine=make_engine(url), line=LineClient(settings))
+    services = Services(settings=settings, engine=make_engine(url), line=LineClient(line_config(settings)))
     import handlers.all  # noqa: F401
 
     started = time.perf_counter()

@@ -3,7 +3,7 @@
 Builds its own database ``tidtam_bench`` (300 organisations, each with 5 units,
 20 officers and 30 measures a fiscal year; monthly reports for the two fiscal
 years before this one and this one so far, with versions, evidence and
-delivered reminders), migrates it with ``bot.cli.upgrade_database``, bulk
+delivered reminders), migrates it with ``core.schema.upgrade_database``, bulk
 loads it with COPY, then posts signed webhook events through the Flask test
 client (the bot replies to an in-process fake LINE server) and prints the
 median and p95 time of each command for one organisation, beside baselines
@@ -348,12 +348,13 @@ def main() -> None:
     import sqlalchemy as sa
     from sqlmodel import Session
 
-    from bot import create_app, texts
-    from bot.cli import upgrade_database
-    from bot.fake_line import FakeLine
+    from bot import create_app
+    from core.schema import upgrade_database
+    from devkit.fake_line import FakeLine
     from handlers.summaries import Scope, deadline_text, summary_messages
+    from line import texts
     from models import Officer, utcnow
-    from models.reporting import current_period
+    from models.reports import current_period
     from models.summaries import pending_officers, period_progress
 
     tz = ZoneInfo("Asia/Bangkok")

@@ -109,7 +109,7 @@ def stop(proc: subprocess.Popen | None) -> None:
 # The fake LINE server with a fixed delay on every API call, to play LINE's network latency.
 _SLOW_FAKE = """
 import sys, time
-from bot.fake_line import FakeLine
+from devkit.fake_line import FakeLine
 fake = FakeLine(access_token=sys.argv[2])
 fake.delay_next(10**9, seconds=float(sys.argv[3]), path="/v2/bot/*")
 fake.start(port=int(sys.argv[1]))
@@ -119,13 +119,13 @@ while True:
 
 
 def start_fake_line(log_dir: Path, latency: float = 0.0) -> tuple[subprocess.Popen, str]:
-    """Run the fake LINE server in its own process (``python -m bot.fake_line``)."""
+    """Run the fake LINE server in its own process (``python -m devkit.fake_line``)."""
     port = free_port()
     log = open(log_dir / "fake_line.log", "wb")  # noqa: SIM115  (closed with the process)
     if latency > 0:
         cmd = [sys.executable, "-c", _SLOW_FAKE, str(port), TOKEN, str(latency)]
     else:
-        cmd = [sys.executable, "-m", "bot.fake_line", "--port", str(port), "--quiet", "--access-token", TOKEN]
+        cmd = [sys.executable, "-m", "devkit.fake_line", "--port", str(port), "--quiet", "--access-token", TOKEN]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -239,14 +239,14 @@ def load_population(url: str, *, officers: int, organisations: int) -> list[Pers
     import sqlalchemy as sa
     from sqlmodel import Session, select
 
-    from bot.cli import upgrade_database
-    from bot.demo import plan_text, score_text
+    from core.schema import upgrade_database
+    from devkit.demo import plan_text, score_text
     from ita.plan_text import parse_plan_text
     from ita.score_text import parse_score_text
     from ita.thai import fiscal_year
     from models import Assignment, Measure, Officer, Organisation, ReportVersion, StatusReport, Unit, make_engine
-    from models.plans import apply_plan, assign_automatically
-    from models.reporting import current_period, measure_is_due
+    from models.plan import apply_plan, assign_automatically
+    from models.reports import current_period, measure_is_due
     from models.scores import save_year_scores
     from models.summaries import organisation_and_deadline_day  # noqa: F401  (the summaries import chain)
 
@@ -400,7 +400,7 @@ class Script:
     """
 
     def __init__(self, people: list[Person], seed: int) -> None:
-        from bot import texts
+        from line import texts
 
         self.rng = random.Random(seed)
         self.idle = [p for p in people if not p.supervisor and p.refs]
@@ -603,7 +603,7 @@ class Prepared:
 
 def _prepare(batches: list[list[tuple[str, str, str]]], tokens: TokenSource, id_prefix: str,
              counter: Iterator[int]) -> list[Prepared]:
-    from bot.event_builder import base_event, body_of, sign, text_message
+    from devkit.event_builder import base_event, body_of, sign, text_message
 
     users = [user for batch in batches for _, user, _ in batch]
     token_list = iter(tokens.many(users))
@@ -1074,7 +1074,7 @@ def count_queries(args) -> None:
     from sqlalchemy import event as sa_event
 
     from bot import create_app
-    from bot.event_builder import base_event, body_of, sign, text_message
+    from devkit.event_builder import base_event, body_of, sign, text_message
 
     tmp = Path(tempfile.mkdtemp(prefix="tidtam-bench-"))
     if args.backends.split(",")[0] == "postgresql":

@@ -4,16 +4,18 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from flask import Flask
 
-def create_app(config: dict[str, Any] | None = None):
+from bot.app import build_app
+from core.settings import SettingsError
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; ``config`` overrides settings (used by tests).
 
     A missing or malformed setting stops start-up with one line naming the
     variable, not a traceback.
     """
-    from bot.app import build_app
-    from bot.settings import SettingsError
-
     try:
         return build_app(config)
     except SettingsError as exc:

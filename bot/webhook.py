@@ -1,8 +1,8 @@
 """HTTP views: the LINE webhook (/callback) and the health check (/healthz).
 
 The webhook view is thin: verify the signature over the raw body, store the
-events (bot.events.accept_events), answer 200. Handler threads answer the
-users afterwards; business logic lives in handlers/.
+events (inbox.store), answer 200. Handler threads answer the users afterwards
+(inbox.dispatch); business logic lives in handlers/.
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from linebot.v3 import SignatureValidator
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.events import accept_events, events_waiting
-from bot.intake import StoreFailed
+from inbox.claims import events_waiting
+from inbox.store import store_events
 from models import database_ok
 
 log = logging.getLogger(__name__)
@@ -37,17 +37,23 @@ def callback():
         return jsonify(error="invalid signature"), 400
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
         return jsonify(error="body is not JSON"), 400
     events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(events, list):
         return jsonify(error="no events list"), 400
+    raws = [event for event in events if isinstance(event, dict)]
+    if len(raws) < len(events):
+        log.warning("webhook: skipped %d event(s) that are not objects", len(events) - len(raws))
     try:
-        accepted = accept_events(services, events)
-    except (SQLAlchemyError, StoreFailed):
+        stored = store_events(services.engine, raws)
+    except SQLAlchemyError:
         # Nothing was stored (one transaction): LINE redelivers the batch.
         return jsonify(error="database unavailable"), 503
-    return jsonify(status="ok", accepted=accepted)
+    if services.chats is not None:  # this process handles what it stores (EVENT_HANDLERS=web)
+        for chat in stored.chats:
+            services.chats.submit(chat)
+    return jsonify(status="ok", accepted=len(raws), stored=stored.new_events)
 
 
 @bp.get("/healthz")

@@ -11,14 +11,16 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from bot import texts, views
-from bot.files import LINK_MAX_AGE, new_file_path, signed_url
+from core.links import LINK_MAX_AGE, new_file_path, signed_url
+from core.services import Services
 from handlers.registry import Context, Reply, command
 from ita.annual_report import Reporter, write_report
 from ita.thai import expand_be_year, fiscal_year, to_arabic_digits
+from line import texts, views
 from models import Role, utcnow
 from models.annual import gather_annual_report, measure_years
 from models.org import Officer
+from outbox.send import Recipient, push
 
 log = logging.getLogger(__name__)
 
@@ -47,25 +49,24 @@ def annual_report_command(ctx: Context, args: str) -> Reply:
         if years:
             lines.append(texts.ANNUAL_YEARS_KNOWN.format(years=", ".join(map(str, years)), example=years[-1]))
         return [views.text(views.lines(lines))]
-    ctx.services.tasks.submit(send_annual_report, ctx.services, user_id=ctx.user_id,
-                              organisation_id=organisation_id, year_be=year, officer_id=ctx.officer.id)
+    ctx.services.tasks.submit(send_annual_report, ctx.services, to=Recipient(organisation_id, ctx.officer.id, ctx.user_id),
+                              year_be=year)
     return [views.text(texts.ANNUAL_PREPARING.format(year=year))]
 
 
-def send_annual_report(services, *, user_id: str, organisation_id: int, year_be: int, officer_id: int,
-                       now: datetime | None = None) -> bool:
+def send_annual_report(services: Services, *, to: Recipient, year_be: int, now: datetime | None = None) -> bool:
     """Build the DOCX and XLSX, then push the asker both download links."""
     settings = services.settings
     try:
         now = now or utcnow()
         today = now.astimezone(settings.tz).date()
         with Session(services.engine) as session:
-            officer = session.get(Officer, officer_id)
+            officer = session.get(Officer, to.officer_id)
             reporter = Reporter(name=officer.name if officer else "", position=(officer.position or "") if officer
                                 else "", day=today)
             # The current year is reported up to today; a past year in full.
             as_of = today if fiscal_year(today) == year_be else None
-            report = gather_annual_report(session, organisation_id=organisation_id, year_be=year_be,
+            report = gather_annual_report(session, organisation_id=to.organisation_id, year_be=year_be,
                                           tz=settings.tz, now=now, as_of=as_of, reporter=reporter)
         name = texts.ANNUAL_FILE_NAME.format(year=year_be)
         links = {}
@@ -75,8 +76,8 @@ def send_annual_report(services, *, user_id: str, organisation_id: int, year_be:
         message = texts.ANNUAL_READY.format(year=year_be, total=len(report.measures),
                                             reported=report.reported_count, docx=links["docx"],
                                             xlsx=links["xlsx"], hours=LINK_MAX_AGE // 3600)
-        return bool(services.line.push(user_id, [views.text(message)], attempts=3).delivered)
+        return push(services, to, [views.text(message)])
     except Exception:
-        log.exception("annual report %s for organisation %s failed", year_be, organisation_id)
-        services.line.push(user_id, [views.text(texts.ANNUAL_FAILED)], attempts=2)
+        log.exception("annual report %s for organisation %s failed", year_be, to.organisation_id)
+        push(services, to, [views.text(texts.ANNUAL_FAILED)], apologise=False)
         return False

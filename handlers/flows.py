@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot import texts, views
 from handlers.registry import Context, Reply
+from line import texts, views
 from models import Conversation
 
 

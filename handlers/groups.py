@@ -1,8 +1,8 @@
 """Group chats: a supervisor sets a group up to receive summaries (counts only)."""
 from __future__ import annotations
 
-from bot import texts, views
 from handlers.registry import Context, Reply, command
+from line import texts, views
 from models import ChatGroup, Role
 
 

@@ -1,8 +1,8 @@
 """Help: the commands this user may use, in full or as a short hint."""
 from __future__ import annotations
 
-from bot import texts, views
 from handlers.registry import Context, Reply, command, commands
+from line import texts, views
 
 SHORT_HELP_SIZE = 5
 

@@ -1,17 +1,16 @@
 """A supervisor's เตือน: nudge this period's non-responders now, at most once a day."""
 from __future__ import annotations
 
-from bot import texts, views
 from handlers.registry import Context, Reply, command
+from line import texts, views
 from models import Role
+from outbox.delivery import deliver
+from outbox.planning import manual_nudge
 
 
 @command("เตือน", "nudge", role=Role.SUPERVISOR)
 def nudge_command(ctx: Context, args: str) -> Reply:
     """ส่งแจ้งเตือนผู้ที่ยังไม่รายงานในรอบนี้ (วันละครั้ง)"""
-    from scheduler.delivery import deliver
-    from scheduler.planning import manual_nudge
-
     count, already = manual_nudge(ctx.services, ctx.session, organisation_id=ctx.officer.organisation_id,
                                   now=ctx.now)
     if already:

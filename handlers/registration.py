@@ -1,11 +1,12 @@
 """Registration: linking a LINE account to an officer, and follow/unfollow."""
 from __future__ import annotations
 
-from bot import texts, views
 from handlers.registry import Context, Reply, command
 from ita.thai import fiscal_year, polite_name
+from line import texts, views
+from line.richmenus import link_menu_task
 from models import Organisation
-from models.plan import officer_measures
+from models.plan import assigned_measures
 from models.registration import Redeem, redeem_code
 
 MEASURES_LISTED = 15
@@ -47,8 +48,6 @@ def on_linked(ctx: Context) -> None:
     services = ctx.services
     if services is None or services.tasks is None or not ctx.user_id or ctx.officer is None:
         return
-    from bot.line_setup import link_menu_task
-
     services.tasks.submit(link_menu_task, services.line, ctx.user_id, ctx.officer.role)
     # -- end rich menu linking --
 
@@ -57,9 +56,9 @@ def welcome_registered(ctx: Context) -> Reply:
     officer = ctx.officer
     org = ctx.session.get(Organisation, officer.organisation_id)
     year = fiscal_year(ctx.now.astimezone(ctx.settings.tz).date())
-    measures = officer_measures(ctx.session, officer_id=officer.id, fiscal_year=year)
+    measures = assigned_measures(ctx.session, officer_id=officer.id, fiscal_year=year)
     if not measures:
-        measures = officer_measures(ctx.session, officer_id=officer.id)
+        measures = assigned_measures(ctx.session, officer_id=officer.id)
     lines = [texts.REGISTER_OK.format(name=polite_name(officer.name), org=org.name if org else "")]
     if measures:
         lines.append(texts.REGISTER_MEASURES_HEAD.format(count=len(measures)))

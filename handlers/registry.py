@@ -2,7 +2,7 @@
 
 A handler is registered with ``@command("สรุป", "summary", role=Role.SUPERVISOR)``
 and its docstring's first line is its help text. Handlers take a Context and
-return the messages to send (a reply value: LINE JSON built by bot.views); they
+return the messages to send (a reply value: LINE JSON built by line.views); they
 never call LINE themselves.
 """
 from __future__ import annotations
@@ -15,14 +15,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.settings import Settings
-from bot.views import Message
+from core.services import Services
+from core.settings import Settings
 from ita.thai import normalize_text, to_arabic_digits
+from line.views import Reply
 from models import Officer, Role
 
 log = logging.getLogger(__name__)
 
-Reply = list[Message]
 Handler = Callable[..., Reply]
 
 
@@ -43,7 +43,7 @@ class Context:
     postback: dict[str, str] = field(default_factory=dict)
     mentioned: bool = False
     message: Any = None  # the SDK's message content for media events
-    services: Any = None  # bot.services.Services: LINE content download, task queue
+    services: Services | None = None  # LINE content download, the task runner
 
     @property
     def in_group(self) -> bool:

@@ -22,11 +22,15 @@ from linebot.v3.webhooks import (
 )
 from sqlmodel import Session, select
 
-from bot import texts, views
-from bot.events import Services
+from core.services import Services
 from handlers import flows
+from handlers.groups import group_allows_summaries
+from handlers.help import group_help, short_help
+from handlers.registration import on_follow, on_unfollow
 from handlers.registry import Context, Reply, clean_command_text, clean_free_text, match_command, postback_handler
-from models import Officer, Role, utcnow
+from handlers.scores import maybe_answer_score_question
+from line import texts, views
+from models import DeliveryPause, Officer, Role, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +49,6 @@ def route(services: Services, session: Session, event: Event, event_id: str) -> 
 
 def _with_admin_notice(ctx: Context, reply: Reply) -> Reply:
     """Tell an admin, once, that pushes are paused (replies are free; pushes are not)."""
-    from models.schedule import DeliveryPause
-
     pause = ctx.session.get(DeliveryPause, 1)
     if pause is None or not pause.notice or pause.paused_until is None or pause.paused_until <= ctx.now:
         return reply
@@ -59,10 +61,8 @@ def _with_admin_notice(ctx: Context, reply: Reply) -> Reply:
 
 def _route(ctx: Context, event: Event) -> Reply:
     if isinstance(event, FollowEvent):
-        from handlers.registration import on_follow
         return on_follow(ctx, unblocked=bool(getattr(event.follow, "is_unblocked", False)))
     if isinstance(event, UnfollowEvent):
-        from handlers.registration import on_unfollow
         return on_unfollow(ctx)
     if isinstance(event, JoinEvent):
         return [views.text(texts.JOINED_GROUP)]
@@ -137,7 +137,6 @@ def _route_text(ctx: Context) -> Reply:
 
     if ctx.in_group:
         if ctx.mentioned:
-            from handlers.help import group_help
             return group_help(ctx)
         return []
     if conversation is not None:
@@ -146,11 +145,9 @@ def _route_text(ctx: Context) -> Reply:
         return [views.text(texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
     if not ctx.officer.active:
         return [views.text(texts.INACTIVE_OFFICER)]
-    from handlers.scores import maybe_answer_score_question
     answer = maybe_answer_score_question(ctx)
     if answer:
         return answer
-    from handlers.help import short_help
     return short_help(ctx)
 
 
@@ -162,7 +159,6 @@ def run_command(ctx: Context, command, args: str) -> Reply:
         if ctx.officer is None and not ctx.in_group:
             return [views.text(texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
         if ctx.in_group and command.role == Role.SUPERVISOR:
-            from handlers.groups import group_allows_summaries
             if not group_allows_summaries(ctx):
                 return [views.text(texts.GROUP_NOT_SET_UP)]
         elif not ctx.has_role(command.role):

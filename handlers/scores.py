@@ -20,8 +20,8 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from bot import texts, views
-from bot.files import new_file_path, signed_url
+from core.links import new_file_path, signed_url
+from core.services import Services
 from handlers.registry import Context, Reply, command
 from ita.progress_chart import thai_font_path
 from ita.questions import Query, looks_like_score_question, parse_question
@@ -36,8 +36,10 @@ from ita.scores import (
     round_score,
 )
 from ita.vocab.scores import TOOL_NAMES
+from line import texts, views
 from models import Measure, Organisation, Role
 from models.scores import available_years, scores_for_years
+from outbox.send import Recipient, push
 
 log = logging.getLogger(__name__)
 
@@ -474,16 +476,17 @@ def _measures_answer(session: Session, organisation_id: int, query: Query) -> st
 
 def _start_chart(ctx: Context, year: int, years: Sequence[int]) -> Reply:
     previous = year - 1 if (year - 1) in years else None
-    ctx.services.tasks.submit(send_chart, ctx.services, ctx.user_id, ctx.officer.organisation_id, year, previous)
+    to = Recipient(ctx.officer.organisation_id, ctx.officer.id, ctx.user_id)
+    ctx.services.tasks.submit(send_chart, ctx.services, to, year, previous)
     versus = texts.SCORE_CHART_VERSUS.format(year=previous) if previous else ""
     return [views.text(texts.SCORE_CHART_COMING.format(year=year, versus=versus))]
 
 
-def send_chart(services, user_id: str, organisation_id: int, year: int, previous: int | None) -> bool:
+def send_chart(services: Services, to: Recipient, year: int, previous: int | None) -> bool:
     """Draw the indicator chart of one year (against the year before) and push it to the asker."""
     try:
         with Session(services.engine) as session:
-            data = scores_for_years(session, organisation_id=organisation_id,
+            data = scores_for_years(session, organisation_id=to.organisation_id,
                                     years=[year] + ([previous] if previous else []))
         path = new_file_path(services.settings, ".png")
         preview = path.with_name(path.stem + "-preview.png")
@@ -491,11 +494,10 @@ def send_chart(services, user_id: str, organisation_id: int, year: int, previous
         name = f"ita-{year}.png"
         image = views.image(signed_url(services.settings, path, download_name=name),
                             signed_url(services.settings, preview, download_name=name))
-        result = services.line.push(user_id, [image], attempts=3)
-        return bool(result.delivered)
+        return push(services, to, [image])
     except Exception:
-        log.exception("score chart for organisation %s failed", organisation_id)
-        services.line.push(user_id, [views.text(texts.SCORE_CHART_FAILED)], attempts=2)
+        log.exception("score chart for organisation %s failed", to.organisation_id)
+        push(services, to, [views.text(texts.SCORE_CHART_FAILED)], apologise=False)
         return False
 
 

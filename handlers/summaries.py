@@ -18,17 +18,18 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot import texts, views
-from bot.files import new_file_path, signed_url
+from core.links import new_file_path, signed_url
+from core.services import Services
 from handlers.groups import group_organisation
 from handlers.registry import Context, Reply, command
-from handlers.reporting import period_label, status_label
 from ita.progress_chart import ChartText, ProgressChart, UnitBar, draw_progress_chart
 from ita.status import Status
 from ita.thai import fiscal_year, format_month, format_thai_date
+from line import texts, views
+from line.cards import period_label, status_label
 from models import Measure, Role, Unit
-from models.plans import find_measure
-from models.reporting import current_period
+from models.plan import find_measure
+from models.reports import current_period
 from models.summaries import (
     BUCKETS,
     NO_REPORT,
@@ -46,6 +47,7 @@ from models.summaries import (
     unit_names,
     year_progress,
 )
+from outbox.send import Recipient, push
 
 log = logging.getLogger(__name__)
 
@@ -493,26 +495,26 @@ def chart_data(year: YearProgress, org_name: str) -> ProgressChart:
     return ProgressChart(title=title, units=units, months=months, ascii_title=ascii_title)
 
 
-def send_progress_chart(services: Any, *, organisation_id: int, user_id: str, period: date) -> bool:
+def send_progress_chart(services: Services, *, to: Recipient, period: date) -> bool:
     """Draw the organisation's progress chart and push it to a user as an image (runs off the request)."""
     settings = services.settings
     try:
         with Session(services.engine) as session:
-            year = year_progress(session, organisation_id=organisation_id, period=period,
+            year = year_progress(session, organisation_id=to.organisation_id, period=period,
                                  unnamed_unit=texts.SUM_NO_UNIT)
-            org_name = organisation_name(session, organisation_id)
+            org_name = organisation_name(session, to.organisation_id)
         if year.total.due == 0:
-            services.line.push(user_id, [views.text(texts.CHART_NO_DATA)], attempts=3)
+            push(services, to, [views.text(texts.CHART_NO_DATA)])
             return False
         path, preview = new_file_path(settings, ".png"), new_file_path(settings, ".png")
         draw_progress_chart(chart_data(year, org_name), path, preview_path=preview, text=CHART_TEXT)
         name = f"tidtam-progress-{period:%Y-%m}.png"
         image = views.image(signed_url(settings, path, download_name=name),
                             signed_url(settings, preview, download_name=name))
-        return services.line.push(user_id, [image], attempts=3).delivered
+        return push(services, to, [image])
     except Exception:
-        log.exception("progress chart for organisation %s failed", organisation_id)
-        services.line.push(user_id, [views.text(texts.CHART_FAILED)], attempts=2)
+        log.exception("progress chart for organisation %s failed", to.organisation_id)
+        push(services, to, [views.text(texts.CHART_FAILED)], apologise=False)
         return False
 
 
@@ -520,6 +522,6 @@ def send_progress_chart(services: Any, *, organisation_id: int, user_id: str, pe
 def chart_command(ctx: Context, args: str) -> Reply:
     """ดูกราฟความคืบหน้ารายหน่วยงานและรายเดือน (ผู้บังคับบัญชา)"""
     org_id = _organisation_id(ctx)
-    ctx.services.tasks.submit(send_progress_chart, ctx.services, organisation_id=org_id, user_id=ctx.user_id,
+    ctx.services.tasks.submit(send_progress_chart, ctx.services, to=Recipient(org_id, ctx.officer.id, ctx.user_id),
                               period=_period(ctx))
     return [views.text(texts.CHART_COMING)]

@@ -9,7 +9,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on the metadata)
-from bot.settings import Settings
+from core.settings import Settings
 from models.db import make_engine
 
 config = context.config

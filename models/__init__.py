@@ -4,7 +4,6 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic
 and the tests rely on that).
 """
 from models.db import UTCDateTime, database_ok, make_engine, session_scope, utcnow
-from models.events import EventStatus, WebhookEvent
 from models.org import (
     ChatGroup,
     ClosedDay,
@@ -19,6 +18,7 @@ from models.org import (
 from models.plan import Assignment, Cadence, Measure, MeasureUnit
 from models.reports import Conversation, Evidence, ReportVersion, StatusReport
 from models.schedule import DeliveryPause, OutboxKind, OutboxMessage, OutboxStatus, Schedule
+from models.webhook_event import EventStatus, WebhookEvent
 
 __all__ = [
     "Assignment", "Cadence", "ChatGroup", "ClosedDay", "Conversation", "DeliveryPause", "EventStatus",

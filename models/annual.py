@@ -12,7 +12,6 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from ita.annual_report import (
@@ -32,9 +31,10 @@ from ita.annual_report import (
 from ita.cadence import is_due
 from ita.scores import INDICATORS
 from ita.thai import fiscal_months, fiscal_year_bounds
+from models import scores as score_store
 from models.org import Officer, Organisation, Unit
 from models.plan import Assignment, Measure
-from models.reports import Evidence, ReportVersion, StatusReport
+from models.reports import ReportVersion, StatusReport, evidence_counts
 
 
 def measure_years(session: Session, *, organisation_id: int) -> list[int]:
@@ -75,7 +75,7 @@ def gather_annual_report(session: Session, *, organisation_id: int, year_be: int
         for version in session.exec(version_query.order_by(ReportVersion.report_id, ReportVersion.version)):
             if cutoff is None or version.created_at < cutoff:
                 versions[version.report_id].append(version)
-    evidence = _evidence_counts(session, [v.id for vs in versions.values() for v in vs])
+    evidence = evidence_counts(session, [v.id for vs in versions.values() for v in vs])
 
     def unit_of(officer_id: int) -> str | None:
         officer = officers.get(officer_id)
@@ -145,16 +145,6 @@ def gather_annual_report(session: Session, *, organisation_id: int, year_be: int
         obstacles=[item[2] for item in obstacles], reporter=reporter or Reporter(), timezone=str(tz))
 
 
-def _evidence_counts(session: Session, version_ids: list[int]) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for start in range(0, len(version_ids), 500):
-        chunk = version_ids[start:start + 500]
-        rows = session.exec(select(Evidence.report_version_id, sa.func.count()).where(
-            Evidence.report_version_id.in_(chunk)).group_by(Evidence.report_version_id)).all()
-        counts.update(dict(rows))
-    return counts
-
-
 def _unit_progress(session: Session, measures: list[Measure], months: list[date], reports, officers: dict,
                    units: dict[int, str]) -> list[UnitProgress]:
     """Per unit and month: reports received out of (officer, measure) pairs due."""
@@ -196,12 +186,6 @@ def _unit_progress(session: Session, measures: list[Measure], months: list[date]
 
 def year_score_comparison(session: Session, *, organisation_id: int, year_be: int) -> ScoreComparison | None:
     """The latest assessment year up to ``year_be`` against the one before it, or None without scores."""
-    try:
-        from models import scores as score_store
-    except ModuleNotFoundError as exc:  # scores arrive in their own module; until then, no table
-        if exc.name != "models.scores":
-            raise
-        return None
     years = [y for y in score_store.available_years(session, organisation_id=organisation_id) if y <= year_be]
     if not years:
         return None

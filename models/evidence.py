@@ -10,7 +10,6 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from bot.settings import Settings
 from models.org import Officer
 from models.reports import Evidence
 
@@ -40,11 +39,11 @@ def safe_display_name(name: str | None) -> str | None:
     return base[:255] or None
 
 
-def store_evidence(session: Session, *, settings: Settings, data: bytes, content_type: str, officer: Officer,
+def store_evidence(session: Session, *, evidence_dir: str | Path, data: bytes, content_type: str, officer: Officer,
                    line_message_id: str | None, original_name: str | None, now: datetime) -> Evidence:
     """Write the bytes (atomically, once per content) and record them for this officer."""
     digest = hashlib.sha256(data).hexdigest()
-    path = evidence_path(settings.evidence_dir, digest, content_type)
+    path = evidence_path(evidence_dir, digest, content_type)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
@@ -55,7 +54,7 @@ def store_evidence(session: Session, *, settings: Settings, data: bytes, content
     except OSError as exc:
         raise EvidenceError(str(exc)) from None
     evidence = Evidence(organisation_id=officer.organisation_id, officer_id=officer.id, sha256=digest,
-                        stored_path=str(path.relative_to(settings.evidence_dir)), content_type=content_type[:100],
+                        stored_path=str(path.relative_to(evidence_dir)), content_type=content_type[:100],
                         size=len(data), original_name=safe_display_name(original_name),
                         line_message_id=line_message_id, created_at=now)
     session.add(evidence)

@@ -8,8 +8,7 @@ from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
 from models.org import Officer, Role
-from models.plan import Assignment, Measure
-from models.plans import assign_automatically, resolve_unit
+from models.plan import Assignment, Measure, assign_automatically, resolve_unit
 
 
 class OfficerLookupError(ValueError):

@@ -37,6 +37,7 @@ class OutboxKind(str, enum.Enum):
     NUDGE = "nudge"
     DIGEST = "digest"
     NOTICE = "notice"
+    ANSWER = "answer"  # what a person asked for, sent later: a chart, a report's links
 
 
 class OutboxStatus(str, enum.Enum):

@@ -37,8 +37,7 @@ from ita.thai import fiscal_months, fiscal_year, normalize_text
 from ita.units import canonical_unit
 from models.org import Officer, Organisation, Unit, UnitAlias
 from models.plan import Assignment, Measure
-from models.reporting import evidence_counts
-from models.reports import ReportVersion, StatusReport
+from models.reports import ReportVersion, StatusReport, evidence_counts
 from models.schedule import OutboxKind, OutboxMessage, OutboxStatus, Schedule
 
 NO_REPORT = "no_report"

@@ -15,12 +15,12 @@ def main() -> None:
     scheduler: BlockingScheduler = build_scheduler()
 
     def stop(signum, _frame):
-        log.info("clock: stopping on signal %s", signum)
+        log.info("stopping on signal %s", signum)
         scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("clock: started")
+    log.info("started")
     scheduler.start()
 
 

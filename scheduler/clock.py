@@ -10,7 +10,13 @@ from datetime import datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.events import Services, build_services, sweep_stale_events
+import handlers.all  # noqa: F401  (the sweeper routes events like the worker does)
+from core.logs import configure_logging
+from core.services import Services, build_services
+from inbox.sweeper import sweep_stale_events
+from outbox.delivery import deliver
+from outbox.lock import clock_lock
+from outbox.planning import reconcile
 
 log = logging.getLogger("scheduler")
 
@@ -19,32 +25,27 @@ def sweep_job(services: Services) -> None:
     """Finish webhook events a web worker stored but did not handle."""
     outcomes = sweep_stale_events(services)
     if outcomes:
-        log.info("clock: swept %d stale webhook event(s)", len(outcomes))
+        log.info("swept %d stale webhook event(s)", len(outcomes))
 
 
 def tick(services: Services) -> None:
     """Reconcile and deliver, unless another clock holds the lock."""
-    from scheduler.delivery import deliver
-    from scheduler.lock import clock_lock
-    from scheduler.planning import reconcile
-
     with clock_lock(services.engine) as got:
         if not got:
-            log.info("clock: another clock holds the lock; skipping this tick")
+            log.info("another clock holds the lock; skipping this tick")
             return
         planned = reconcile(services)
         if any(planned.enqueued.values()):
-            log.info("clock: enqueued %s", planned.enqueued)
+            log.info("enqueued %s", planned.enqueued)
         result = deliver(services)
         if result.delivered or result.dead or result.expired or result.held:
-            log.info("clock: delivered %d, retried %d, dead %d, expired %d, held %d", result.delivered,
+            log.info("delivered %d, retried %d, dead %d, expired %d, held %d", result.delivered,
                      result.retried, result.dead, result.expired, result.held)
 
 
 def build_scheduler(services: Services | None = None) -> BlockingScheduler:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     services = services or build_services()
-    import handlers.all  # noqa: F401  (the sweeper routes events like the web does)
 
     scheduler = BlockingScheduler(timezone=services.settings.tz)
     scheduler.add_job(sweep_job, "interval", minutes=2, args=[services], id="sweep",
@@ -53,5 +54,5 @@ def build_scheduler(services: Services | None = None) -> BlockingScheduler:
     # that overruns is skipped rather than stacked.
     scheduler.add_job(tick, "interval", minutes=1, args=[services], id="tick", max_instances=1, coalesce=True,
                       next_run_time=datetime.now(services.settings.tz))
-    log.info("clock: jobs scheduled in %s", services.settings.bot_timezone)
+    log.info("jobs scheduled in %s", services.settings.bot_timezone)
     return scheduler

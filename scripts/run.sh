@@ -8,13 +8,12 @@ BIN=.venv/bin
 export TIDTAM_ENV="${TIDTAM_ENV:-development}"
 export PORT="${PORT:-8000}"
 FAKE_LINE_PORT="${FAKE_LINE_PORT:-8081}"
-export SIMULATOR=1
 export LINE_API_BASE_URL="http://127.0.0.1:${FAKE_LINE_PORT}"
 export LINE_DATA_API_BASE_URL="$LINE_API_BASE_URL"
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}"
 
 $BIN/flask --app bot init-db
-$BIN/flask --app bot demo-load
+$BIN/flask --app 'devkit.app:create_dev_app()' demo-load
 
 pids=()
 cleanup() {
@@ -25,9 +24,9 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-$BIN/python -m bot.fake_line --port "$FAKE_LINE_PORT" --access-token tidtam-development-token --quiet &
+$BIN/python -m devkit.fake_line --port "$FAKE_LINE_PORT" --access-token tidtam-development-token --quiet &
 pids+=($!)
-EVENT_HANDLERS=worker $BIN/gunicorn 'bot:create_app()' --config gunicorn.conf.py --workers 1 --threads 8 \
+EVENT_HANDLERS=worker $BIN/gunicorn 'devkit.app:create_dev_app()' --config gunicorn.conf.py --workers 1 --threads 8 \
   --bind "127.0.0.1:$PORT" --access-logfile /dev/null &
 pids+=($!)
 $BIN/python -m bot.worker &

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.event_builder import base_event, body_of, media_message, new_event_id, new_message_id, sign, text_message
+from devkit.event_builder import base_event, body_of, media_message, new_event_id, new_message_id, sign, text_message
 
 __all__ = ["Chat", "Sent", "new_event_id", "sign"]
 

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 os.environ.setdefault("TIDTAM_ENV", "test")
 
 from bot import create_app  # noqa: E402
-from bot.cli import upgrade_database  # noqa: E402
-from bot.fake_line import FakeLine  # noqa: E402
+from core.schema import upgrade_database  # noqa: E402
+from devkit.fake_line import FakeLine  # noqa: E402
 from models import make_engine  # noqa: E402
 from tests.chat import Chat  # noqa: E402
 

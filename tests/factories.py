@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session
 
 from models import Measure, Officer, Organisation, Unit, utcnow
-from models.plans import assign_automatically
+from models.plan import assign_automatically
 from models.registration import issue_code
 
 

@@ -1,7 +1,7 @@
 """The simulator in a real browser: Playwright drives Debian's Chromium through the whole product.
 
 The stack runs as it does for `make run`: a fake LINE API process, the worker, gunicorn
-with SIMULATOR=1 on a fresh SQLite database with the demo loaded. Screenshots
+with the development app on a fresh SQLite database with the demo loaded. Screenshots
 go to tests/output/browser/ (git-ignored).
 """
 from __future__ import annotations
@@ -51,19 +51,19 @@ def stack(tmp_path_factory):
     web_port, line_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LINE_", "DATABASE_URL", "SIMULATOR"))}
     env.update({
-        "TIDTAM_ENV": "development", "SIMULATOR": "1", "DATABASE_URL": f"sqlite:///{tmp}/sim.db",
+        "TIDTAM_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp}/sim.db",
         "LINE_API_BASE_URL": f"http://127.0.0.1:{line_port}", "LINE_DATA_API_BASE_URL": f"http://127.0.0.1:{line_port}",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{web_port}", "EVIDENCE_DIR": str(tmp / "evidence"),
         "GENERATED_DIR": str(tmp / "generated"), "PYTHONPATH": str(ROOT),
     })
     bin_dir = Path(sys.executable).parent
     for command in (["init-db"], ["demo-load"]):
-        subprocess.run([sys.executable, "-m", "flask", "--app", "bot", *command], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        subprocess.run([sys.executable, "-m", "flask", "--app", "devkit.app:create_dev_app()", *command], cwd=ROOT,
+                       env=env, check=True, capture_output=True)
     procs = [
-        subprocess.Popen([sys.executable, "-m", "bot.fake_line", "--port", str(line_port), "--quiet",
+        subprocess.Popen([sys.executable, "-m", "devkit.fake_line", "--port", str(line_port), "--quiet",
                           "--access-token", "tidtam-development-token"], cwd=ROOT, env=env),
-        subprocess.Popen([str(bin_dir / "gunicorn"), "bot:create_app()", "--config", "gunicorn.conf.py",
+        subprocess.Popen([str(bin_dir / "gunicorn"), "devkit.app:create_dev_app()", "--config", "gunicorn.conf.py",
                           "--workers", "1", "--threads", "8", "--bind", f"127.0.0.1:{web_port}",
                           "--access-logfile", "/dev/null"], cwd=ROOT, env={**env, "EVENT_HANDLERS": "worker"}),
         subprocess.Popen([sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env),

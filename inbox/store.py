@@ -1,0 +1,121 @@
+"""The webhook's one write: store a batch of events once each and wake whoever handles them.
+
+One transaction per batch, keyed by the unique ``webhookEventId``, so a
+redelivered or duplicated event is stored once (``ON CONFLICT DO NOTHING``).
+On PostgreSQL the same transaction announces the chats of the new rows to the
+worker (NOTIFY on ``NOTIFY_CHANNEL``); on SQLite the worker polls. All or
+nothing: when the database fails nothing is stored, the webhook answers 503
+and LINE sends the batch again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from models import EventStatus, WebhookEvent, utcnow
+
+NOTIFY_CHANNEL = "tidtam_events"
+
+_TABLE = WebhookEvent.__table__
+# Built once: a statement built per request is compiled per request.
+_INSERT = {
+    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["webhook_event_id"])
+    .returning(_TABLE.c.chat_key),
+    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["webhook_event_id"])
+    .returning(_TABLE.c.chat_key),
+}
+_NOTIFY = sa.text("SELECT pg_notify(:channel, :chat)")
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What one batch did: how many events were new, and every chat the batch touched (first seen first).
+
+    A chat whose event was already stored is listed too: a redelivery is a good
+    moment to look at it again (its first handler may have died).
+    """
+
+    new_events: int
+    chats: list[str]
+
+
+def clean_text(value: Any, limit: int) -> str:
+    """Text any database takes: no NUL, no lone surrogate, at most ``limit`` characters."""
+    text = str(value).replace("\x00", "")[:limit]
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _json_text(raw: dict[str, Any]) -> str:
+    """The event as JSON text, Thai kept readable unless the event holds a lone surrogate."""
+    text = json.dumps(raw, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(raw)
+    return text
+
+
+def event_id_of(raw: dict[str, Any]) -> str:
+    """Return the event's webhookEventId, or a content hash when LINE omitted it."""
+    value = raw.get("webhookEventId")
+    if isinstance(value, str) and 0 < len(value) <= 64 and clean_text(value, 64) == value:
+        return value
+    digest = hashlib.sha256(_json_text(raw).encode()).hexdigest()
+    return "h" + digest[:40]
+
+
+def chat_id_of(source: Any) -> str | None:
+    """The conversation a LINE ``source`` names: its group or room, else its user."""
+    if not isinstance(source, dict):
+        return None
+    return source.get("groupId") or source.get("roomId") or source.get("userId") or None
+
+
+def chat_key_of(raw: dict[str, Any]) -> str:
+    """The conversation an event belongs to: its group or room, else its user, else itself."""
+    key = chat_id_of(raw.get("source"))
+    return clean_text(key, 64) if key else event_id_of(raw)
+
+
+def _row_of(raw: dict[str, Any], now) -> dict[str, Any]:
+    source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
+    delivery = raw.get("deliveryContext") if isinstance(raw.get("deliveryContext"), dict) else {}
+    return {
+        "webhook_event_id": event_id_of(raw),
+        "event_type": clean_text(raw.get("type", "unknown"), 40),
+        "source_type": clean_text(source.get("type"), 10) if source.get("type") else None,
+        "user_id": clean_text(source.get("userId"), 64) if source.get("userId") else None,
+        "group_id": clean_text(source.get("groupId") or source.get("roomId") or "", 64) or None,
+        "chat_key": chat_key_of(raw),
+        "payload": _json_text(raw),
+        "is_redelivery": bool(delivery.get("isRedelivery", False)),
+        "status": EventStatus.RECEIVED.value,
+        "attempts": 0,
+        "received_at": now,
+    }
+
+
+def store_events(engine: Engine, raws: list[dict[str, Any]]) -> Stored:
+    """Store a batch in one transaction, skipping events already stored; wake the worker on PostgreSQL."""
+    now = utcnow()
+    rows: dict[str, dict[str, Any]] = {}
+    for raw in raws:
+        row = _row_of(raw, now)
+        rows.setdefault(row["webhook_event_id"], row)  # the same event twice in one batch
+    if not rows:
+        return Stored(0, [])
+    with engine.begin() as conn:
+        new_chats = list(conn.execute(_INSERT[engine.dialect.name], list(rows.values())).scalars())
+        if new_chats and engine.dialect.name == "postgresql":
+            conn.execute(_NOTIFY, [{"channel": NOTIFY_CHANNEL, "chat": chat} for chat in dict.fromkeys(new_chats)])
+    return Stored(len(new_chats), list(dict.fromkeys(row["chat_key"] for row in rows.values())))
