@@ -88,8 +88,8 @@ def build_database(url: str, officers: int) -> None:
 
 def product_run(url: str, line_url: str, workers: int) -> tuple[float, float, int]:
     """Enqueue and deliver through the product; returns (enqueue seconds, deliver seconds, delivered)."""
-    from core.settings import Settings
     from core.services import Services, line_config
+    from core.settings import Settings
     from line.client import LineClient
     from models import make_engine
     from outbox.delivery import deliver

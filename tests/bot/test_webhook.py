@@ -4,11 +4,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from line import texts
 from sqlmodel import select
 
 from handlers import registry
+from line import texts
 from models import EventStatus, WebhookEvent
 from tests.chat import sign
 

@@ -132,8 +132,8 @@ def test_worker_refuses_bad_settings_in_one_line(settings_overrides, tmp_path):
 
 
 def test_listener_hears_the_chats_a_web_process_stores_on_postgresql(pg_database):
-    from inbox.worker import Listener
     from inbox.store import store_events
+    from inbox.worker import Listener
     from models import make_engine
     from tests.conftest import _truncate_all
 

@@ -12,9 +12,9 @@ import pytest
 from sqlmodel import select
 
 from bot import create_app
-from inbox.queue import ChatQueue
 from devkit.event_builder import body_of, sign
 from handlers import registry
+from inbox.queue import ChatQueue
 from line import texts, views
 from models import EventStatus, WebhookEvent
 from tests.chat import Chat
