@@ -9,7 +9,7 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 # The web only stores events and answers LINE (the worker handles them), so its threads
-# wait on nothing slow; 4 per worker beat 8 on 2 cores (less GIL contention, bench/README.md).
+# wait on nothing slow; 4 per worker beat 8 on 2 cores (less GIL contention, docs/performance.md).
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20

@@ -16,7 +16,7 @@ def _conf(monkeypatch, **env: str) -> dict:
 
 
 def test_workers_are_not_recycled_unless_asked(monkeypatch):
-    # A recycled worker halves a 2-worker web while its successor starts (bench/README.md).
+    # A recycled worker halves a 2-worker web while its successor starts (docs/performance.md).
     conf = _conf(monkeypatch)
     assert (conf["max_requests"], conf["max_requests_jitter"]) == (0, 0)
     assert (conf["workers"], conf["threads"], conf["worker_class"]) == (2, 4, "gthread")
