@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench clean
+.PHONY: run test corpus install lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ run: install
 test: install
 	scripts/ensure-postgres.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The real documents beside the repository (../shared/seeds), when present: what each import yields.
+CORPUS ?= ../shared/seeds
+corpus: install
+	$(BIN)/python -m devkit.corpus $(CORPUS)
 
 lint: install
 	$(BIN)/ruff check .
