@@ -134,8 +134,12 @@ class BlockBuilder:
 
     def end_table(self) -> None:
         """Close the open table, so the next row starts a new one."""
-        if self._table is not None and not self._table.rows:
-            self.document.blocks.remove(self._table)
+        if self._table is not None:
+            if not self._table.rows:
+                self.document.blocks.remove(self._table)
+            elif self.document.format != "text" and self.document.format != "markdown":
+                # A virtual blank line after each table keeps adjacent tables apart in line terms.
+                self.next_line += 1
         self._table = None
 
     def skip_line(self) -> None:

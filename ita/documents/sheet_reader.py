@@ -39,6 +39,8 @@ def cell_text(value: object) -> str:
 
 def _add_rows(builder: BlockBuilder, rows: list[list[str]], label: str) -> None:
     builder.end_table()
+    # Lines are the sheet's own row numbers (after the rows of earlier sheets), as Excel shows them.
+    offset = builder.next_line - 1
     open_table = False
     for number, cells in enumerate(rows, start=1):
         filled = [cell for cell in cells if cell.strip()]
@@ -46,14 +48,14 @@ def _add_rows(builder: BlockBuilder, rows: list[list[str]], label: str) -> None:
         if not filled:
             builder.end_table()
             open_table = False
-            builder.skip_line()
             continue
         if len(filled) >= 2 or open_table:
-            builder.row(cells, where=where)
+            builder.row(cells, where=where, line=offset + number)
             open_table = True
         else:
-            builder.paragraph(filled[0], where=where)
+            builder.paragraph(filled[0], where=where, line=offset + number)
     builder.end_table()
+    builder.next_line = max(builder.next_line, offset + len(rows) + 2)
 
 
 def read_xlsx(path: Path) -> SourceDocument:
