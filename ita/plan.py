@@ -53,9 +53,10 @@ __all__ = [
     "read_plan_document",
 ]
 
-# Formats whose table rows are never cut by a page: a row without a title or
-# number continues the one above, anything else is a measure of its own.
-_WHOLE_ROW_FORMATS = frozenset({"xlsx", "csv", "docx", "html"})
+# Spreadsheets are typed one measure a row (Tidtam's template says so): there a
+# row continues the one above only without a title and a number.  Documents
+# (text, HTML, Word, PDF) are often pasted together from page-cut tables.
+_WHOLE_ROW_FORMATS = frozenset({"xlsx", "csv"})
 
 
 def read_plan(
@@ -136,7 +137,7 @@ def _read(
             continue
         builder.start_table(reading.columns, reading.width, reading.fill_down)
         for index, row in enumerate(block.rows):
-            if index < reading.header_rows or is_header_row(row.cells):
+            if index < reading.header_rows or is_header_row(row.cells, reading.columns):
                 continue
             builder.row(row.line, row.cells)
         builder.end_table()

@@ -603,8 +603,9 @@ def _read_year_row(cells: Sequence[str], line_no: int, table: _YearTable, collec
             wording = _question_wording(label_cells, key)
             if wording:
                 collector.question_texts.setdefault((year, key), wording)
-            if table.advice_column is not None and table.advice_column < len(cells) and cells[table.advice_column]:
-                collector.question_advice.setdefault((year, key), cells[table.advice_column])
+            advice = cells[table.advice_column] if table.advice_column is not None and table.advice_column < len(cells) else ""
+            if re.search(r"\w", advice):
+                collector.question_advice.setdefault((year, key), advice)
     _check_change(cells, line_no, table, values, collector)
     return True
 

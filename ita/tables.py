@@ -40,6 +40,8 @@ _MEASURE_BODY_FIELDS = frozenset(
         vocab.FIELD_OUTCOME,
     }
 )
+# A header cell is usually no longer than this (spaces removed); most cells of a header row are.
+SHORT_HEADER = 30
 # A fuzzy header match must be at least this similar (0–100).
 HEADER_FUZZY_CUTOFF = 88.0
 
@@ -86,6 +88,9 @@ def match_header(cells: list[str], *, lenient: bool = False) -> HeaderMatch | No
         return None
     limit = vocab.MAX_HEADER_LENGTH * (2 if lenient else 1)
     if any(len(squash(texts[i])) > limit for i in filled):
+        return None
+    # Headers are labels: most cells short.  Data rows have phrases that happen to hold header words.
+    if sum(len(squash(texts[i])) <= SHORT_HEADER for i in filled) * 2 < len(filled):
         return None
     if LIST_MARKER.match(texts[filled[0]]) or leading_number(texts[filled[0]])[0]:
         return None
@@ -340,9 +345,13 @@ def header_rows_of(table: Table) -> tuple[int, dict[int, str], list[str]]:
     return count, columns, texts
 
 
-def _is_repeated_header(cells: list[str]) -> bool:
+def _is_repeated_header(cells: list[str], columns: dict[int, str] | None = None) -> bool:
     header = match_header(cells, lenient=True)
-    return header is not None and header.is_measure_table
+    if header is None or not header.is_measure_table:
+        return False
+    if columns is None:
+        return True
+    return sum(columns.get(i) == name for i, name in header.columns.items()) >= 2
 
 
 def _measure_column(columns: dict[int, str], texts: list[str]) -> int | None:
@@ -552,9 +561,9 @@ def readings_from_choice(
     return chosen
 
 
-def is_header_row(cells: list[str]) -> bool:
-    """True for a header row, e.g. one repeated at the top of a page."""
-    return match_header(cells, lenient=True) is not None
+def is_header_row(cells: list[str], columns: dict[int, str]) -> bool:
+    """True for the table's header repeated (at the top of a page): it names at least two columns alike."""
+    return _is_repeated_header(cells, columns)
 
 
 def is_numbered(text: str) -> bool:

@@ -17,8 +17,10 @@ import re
 from pathlib import Path
 
 from ita.documents.blocks import BlockBuilder, DocumentReadError, SourceDocument
+from ita.textclean import fix_wrap_spaces
 
 _CID = re.compile(r"^\(cid:\d+\)$")
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
 # Thai characters drawn over or under the letter before them, with no width of their own.
 _THAI_MARKS = frozenset(
     "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e\u0e33"
@@ -60,6 +62,24 @@ def join_chars(chars: list[dict]) -> str:
             prev = char
     lines = [" ".join(line.split()) for line in "".join(out).split("\n")]
     return "\n".join(line for line in lines if line)
+
+
+def _unwrap(text: str) -> str:
+    """A cell's lines are where the column was too narrow: rejoin them.
+
+    Thai puts no space between words, so a wrap between two Thai letters is
+    joined without one (a wrap at a real space loses that space, which
+    matching tolerates; a space inside a word it does not).  A line that
+    starts a numbered or dashed item keeps its own line.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and not re.match(r"^\s*(?:[0-9๐-๙]{1,2}[.)]|[-•])", line):
+            thai_join = _THAI_LETTER.match(out[-1][-1:]) and _THAI_LETTER.match(line[:1])
+            out[-1] = f"{out[-1]}{line}" if thai_join else fix_wrap_spaces(f"{out[-1]} {line}")
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _inside(char: dict, box: tuple[float, float, float, float]) -> bool:
@@ -111,7 +131,8 @@ def read_pdf(path: Path) -> SourceDocument:
                 for row in table.rows:
                     cells = []
                     for box in row.cells:
-                        cells.append("" if box is None else join_chars([c for c in chars if _inside(c, box)]))
+                        text = "" if box is None else join_chars([c for c in chars if _inside(c, box)])
+                        cells.append(_unwrap(text))
                     rows.append(cells)
                 events.append((float(table.bbox[1]), "table", rows))
             events.sort(key=lambda event: event[0])
