@@ -271,7 +271,7 @@ def profile_columns(rows: list[list[str]], width: int, headers: list[str] | None
             profile.period = sum(_is_period_cell(t) for t in filled) / count
             arabic = [to_arabic_digits(squash(t)) for t in filled]
             profile.number = sum(bool(_NUMBER_ONLY.match(t)) for t in arabic) / count
-            profile.score = sum(bool(_SCORE.match(t)) and "." in t for t in arabic) / count
+            profile.score = sum(bool(_SCORE.match(t)) for t in arabic) / count
             profile.code = sum(normalize_question_code(t) is not None for t in filled) / count
             profile.mean_length = sum(len(squash(t)) for t in filled) / count
             profile.sample = max(filled[:5], key=len)[:60]
@@ -477,7 +477,9 @@ def candidates(document: SourceDocument) -> list[TableCandidate]:
         header_count, _, texts = header_rows_of(table)
         data = [row.cells for row in table.rows[header_count:]]
         profiles = profile_columns(data, table.width, texts)
-        if not any(p.long_text > 0 for p in profiles):
+        scores = any((p.index > 0 and p.score >= CLEAR_SHARE) or "คะแนน" in squash(p.header) for p in profiles)
+        if not any(p.long_text > 0 for p in profiles) or scores:
+            # Phrases are needed for measures; a column of scores makes it a score table.
             continue
         columns = [
             CandidateColumn(
