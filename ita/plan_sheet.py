@@ -11,17 +11,12 @@ and it reads .xlsx and .csv (UTF-8 with or without BOM, UTF-16, TIS-620).
 from __future__ import annotations
 
 import csv
-import io
-from datetime import date, datetime
 from pathlib import Path
 
-from ita.plan import PlanDocument, PlanImportError, decode_text
-from ita.plan_text import PlanBuilder, clean_text, match_header, squash
-from ita.thai import expand_be_year, format_month, to_arabic_digits
+from ita.plan import read_plan
+from ita.plan_model import PlanDocument, PlanImportError
 from ita.vocab import plan as vocab
 
-# Rows searched for the header before giving up on a sheet.
-HEADER_SEARCH_ROWS = 40
 # The template's layout: title, two labelled cells, a blank row, the header.
 _TITLE_ROW, _ORG_ROW, _YEAR_ROW, _HEADER_ROW = 1, 2, 3, 5
 
@@ -125,142 +120,14 @@ def _write_xlsx(target: Path, org_name: str | None, fiscal_year_be: int | None) 
 # --- reading ------------------------------------------------------------------------
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ใช่" if value else ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return format_month(value.date())
-    if isinstance(value, date):
-        return format_month(value)
-    return str(value)
-
-
-def _xlsx_rows(path: Path) -> list[list[tuple[int, list[str]]]]:
-    """Rows of every sheet except the notes, each row with its 1-based number."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types on damaged files
-        raise PlanImportError(
-            f"The spreadsheet {path.name} could not be opened: it is damaged or not an .xlsx file "
-            f"({type(error).__name__})."
-        ) from None
-    try:
-        sheets = []
-        for sheet in book.worksheets:
-            if squash(sheet.title) == squash(vocab.TEMPLATE_NOTES_SHEET):
-                continue
-            rows = []
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                rows.append((number, [_cell_text(value) for value in row]))
-            sheets.append(rows)
-        return sheets
-    except Exception as error:  # a broken sheet part inside a valid zip
-        raise PlanImportError(
-            f"The spreadsheet {path.name} could not be read: it is damaged ({type(error).__name__})."
-        ) from None
-    finally:
-        book.close()
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    text = decode_text(path.read_bytes())
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [(n, row) for n, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
-    except csv.Error as error:
-        raise PlanImportError(f"The CSV file could not be read: {error}.") from None
-
-
-def _label_value(cells: list[str], labels: tuple[str, ...]) -> str | None:
-    """The value next to a label cell ("ชื่อหน่วยงาน | อบต.…"), or None."""
-    filled = [cell.strip() for cell in cells if cell and cell.strip()]
-    if len(filled) < 2 or len(filled) > 3:
-        return None
-    label = squash(clean_text(filled[0])).rstrip(":：")
-    if any(label.startswith(squash(word)) for word in labels):
-        return clean_text(filled[1])
-    return None
-
-
-def _is_example(cells: list[str]) -> bool:
-    """The template's sample row: its first or second filled cell starts with ตัวอย่าง."""
-    filled = [cell.strip().lstrip("([*") for cell in cells if cell and cell.strip()]
-    return any(cell.startswith(vocab.TEMPLATE_EXAMPLE_MARK) for cell in filled[:2])
-
-
-def _has_measure_header(rows: list[tuple[int, list[str]]]) -> bool:
-    for _, cells in rows[:HEADER_SEARCH_ROWS]:
-        header = match_header(cells)
-        if header is not None and header.is_measure_table:
-            return True
-    return False
-
-
 def read_plan_sheet(
     path: str | Path,
     *,
     fiscal_year_be: int | None = None,
     org_name: str | None = None,
 ) -> PlanDocument:
-    """Read measures from an .xlsx or .csv sheet laid out like the template."""
+    """Read measures from an .xlsx or .csv sheet, the template's layout or any other."""
     file_path = Path(path)
     if not file_path.exists():
         raise PlanImportError(f"File not found: {file_path}")
-    if file_path.suffix.lower() == ".csv":
-        source_format = "csv"
-        candidates = [_csv_rows(file_path)]
-    else:
-        source_format = "xlsx"
-        candidates = _xlsx_rows(file_path)
-    rows = next((sheet for sheet in candidates if _has_measure_header(sheet)), None)
-    if rows is None:
-        raise PlanImportError(
-            "No measure table found in the sheet: expected a header row with a มาตรการ/แนวทาง column "
-            "and ผู้รับผิดชอบ, ระยะเวลาดำเนินการ or ขั้นตอน columns."
-        )
-
-    stated_org, stated_year = org_name, fiscal_year_be
-    header_seen = False
-    pending: list[tuple[int, list[str]]] = []
-    for number, cells in rows:
-        if not header_seen:
-            header = match_header(cells)
-            if header is not None and header.is_measure_table:
-                header_seen = True
-            else:
-                org = _label_value(cells, vocab.ORG_LABELS)
-                year = _label_value(cells, vocab.YEAR_LABELS)
-                if org and stated_org is None:
-                    stated_org = org
-                    continue
-                if year and stated_year is None:
-                    digits = "".join(ch for ch in to_arabic_digits(year) if ch.isdigit())
-                    if digits and len(digits) in (2, 4):
-                        stated_year = expand_be_year(int(digits))
-                        continue
-        pending.append((number, cells))
-
-    builder = PlanBuilder(
-        fiscal_year_be=stated_year,
-        org_name=stated_org,
-        source_format=source_format,
-        one_row_per_measure=True,
-    )
-    for number, cells in pending:
-        if not any(cell.strip() for cell in cells):
-            builder.blank()
-            continue
-        if _is_example(cells):
-            continue
-        builder.row(number, cells)
-    return builder.finish()
+    return read_plan(file_path, fiscal_year_be=fiscal_year_be, org_name=org_name)

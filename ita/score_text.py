@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ita.documents import DocumentReadError, Paragraph, SourceDocument, read_document
 from ita.scores import (
     INDICATORS,
     TOLERANCE,
@@ -59,6 +60,38 @@ class ScoreImportError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(str(message).split()))
+
+
+@dataclass(frozen=True)
+class ScoreConflict:
+    """One figure two tables give differently: what it is and each (place, value)."""
+
+    year: int
+    what: str
+    places: tuple[tuple[str, str], ...]
+
+    def __str__(self) -> str:
+        given = " but ".join(f"{value} at {place}" for place, value in self.places)
+        return f"{self.year} {self.what} is {given}"
+
+
+class ScoreConflictError(ScoreImportError):
+    """Two tables give one figure differently; nothing is imported until the admin chooses.
+
+    ``conflicts`` lists each figure with its places.  Read again with
+    ``prefer="first"`` or ``prefer="last"`` (the table earlier or later in the
+    document wins), or ``prefer="table 2"`` / ``prefer="line 39"`` (the
+    values from the place whose location contains that text win).
+    """
+
+    def __init__(self, conflicts: list[ScoreConflict]) -> None:
+        first = conflicts[0]
+        more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
+        super().__init__(
+            f"the document contradicts itself: {first}{more}; check the document, then choose with "
+            "--prefer first|last|PLACE (e.g. --prefer 'line 39')"
+        )
+        self.conflicts = conflicts
 
 
 @dataclass(frozen=True)
@@ -127,11 +160,17 @@ def _show(value: float | str) -> str:
 class _Collector:
     """Gathers observations and warnings, then builds the ScoreDocument."""
 
-    def __init__(self, source: str, unit: str = "line") -> None:
+    def __init__(
+        self, source: str, unit: str = "line", places: dict[int, str] | None = None, prefer: str | None = None
+    ) -> None:
         self.source = source
         self.unit = unit
+        self.places = places or {}
+        self.prefer = prefer
         self.observations: list[_Observation] = []
         self.warnings: list[ScoreWarning] = []
+        self.question_texts: dict[tuple[int, str], str] = {}
+        self.question_advice: dict[tuple[int, str], str] = {}
 
     def warn(self, line: int | None, message: str) -> None:
         warning = ScoreWarning(line, message)
@@ -152,7 +191,10 @@ class _Collector:
         self.observations.append(_Observation(year, kind, key, value, line, from_table, note))
 
     def where(self, line: int | None, note: str = "") -> str:
-        place = f"{self.source} {self.unit} {line}" if line is not None else self.source
+        if line is not None and line in self.places:
+            place = f"{self.source} {self.places[line]}"
+        else:
+            place = f"{self.source} {self.unit} {line}" if line is not None else self.source
         return f"{place} ({note})" if note else place
 
     def build(self, org_name: str | None) -> ScoreDocument:
@@ -160,9 +202,24 @@ class _Collector:
         for obs in self.observations:
             grouped.setdefault((obs.year, obs.kind, obs.key), []).append(obs)
         years: dict[int, YearScores] = {}
+        conflicts: list[ScoreConflict] = []
         for (year, kind, key), group in sorted(grouped.items(), key=lambda item: _natural(item[0])):
             # Tables are laid out on purpose; sentences restate and sometimes mislabel.
             ordered = sorted(group, key=lambda o: (not o.from_table, o.line or 0))
+            tables = [o for o in ordered if o.from_table]
+            if len({_show(o.value) for o in tables}) > 1:
+                chosen = self._preferred(tables)
+                if chosen is None:
+                    places = tuple((self.where(o.line), _show(o.value)) for o in tables)
+                    conflicts.append(ScoreConflict(year, _label(kind, key), places))
+                    continue
+                self.warn(chosen.line, f"{year} {_label(kind, key)}: tables disagree; kept {_show(chosen.value)} as preferred")
+                ordered = [chosen] + [o for o in ordered if o is not chosen and not o.from_table]
+            elif not tables and len({_show(o.value) for o in ordered}) > 1:
+                # Two sentences disagree and no table settles it: storing either could be wrong.
+                shown = " and ".join(f"{_show(o.value)} ({self.unit} {o.line})" for o in ordered)
+                self.warn(ordered[0].line, f"{year} {_label(kind, key)} is given as {shown} in sentences; not stored")
+                continue
             kept = ordered[0]
             seen = {_show(kept.value)}
             for other in ordered[1:]:
@@ -176,9 +233,28 @@ class _Collector:
             scores = years.setdefault(year, YearScores(year_be=year))
             _store(scores, kind, key, kept.value)
             scores.sources[_source_key(kind, key)] = self.where(kept.line, kept.note)
+        if conflicts:
+            raise ScoreConflictError(conflicts)
+        for (year, code), text in self.question_texts.items():
+            if year in years and code in years[year].questions:
+                years[year].question_texts[code] = text
+        for (year, code), text in self.question_advice.items():
+            if year in years and code in years[year].questions:
+                years[year].question_advice[code] = text
         for year in sorted(years):
             self._cross_check(years[year])
         return ScoreDocument(org_name=org_name, years=dict(sorted(years.items())), warnings=self.warnings)
+
+    def _preferred(self, tables: list[_Observation]) -> _Observation | None:
+        if not self.prefer:
+            return None
+        choice = self.prefer.strip().lower()
+        if choice == "first":
+            return tables[0]
+        if choice == "last":
+            return tables[-1]
+        matching = [o for o in tables if choice in self.where(o.line).lower()]
+        return matching[0] if matching else None
 
     def _cross_check(self, scores: YearScores) -> None:
         for tool, numbers in TOOL_INDICATORS.items():
@@ -385,6 +461,8 @@ class _YearTable:
     change_column: int | None
     header_line: int
     about_indicators: bool
+    advice_column: int | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -422,6 +500,9 @@ def _year_table_header(cells: Sequence[str], line_no: int) -> _YearTable | None:
         return None
     year_columns = {i: y for i, cell in enumerate(cells) if (y := _year_cell(cell)) is not None}
     change_column = next((i for i, cell in enumerate(cells) if _is_change_header(cell)), None)
+    advice_column = next(
+        (i for i, cell in enumerate(cells) if _has_any(_squash(cell), vocab.ADVICE_HEADERS)), None
+    )
     if any(_score_cell(cell) is not None for i, cell in enumerate(cells) if i not in year_columns):
         return None
     label_text = " ".join(cell for i, cell in enumerate(cells) if i not in year_columns)
@@ -429,11 +510,11 @@ def _year_table_header(cells: Sequence[str], line_no: int) -> _YearTable | None:
     if year_columns:
         if len(set(year_columns.values())) != len(year_columns):
             return None
-        return _YearTable(year_columns, change_column, line_no, about_indicators)
+        return _YearTable(year_columns, change_column, line_no, about_indicators, advice_column)
     score_columns = [i for i, cell in enumerate(cells) if _is_score_header(cell)]
     if len(score_columns) == 1 and _has_any(label_text, vocab.ROW_LABEL_HEADERS):
         # Year 0 until the next header row, the text above or the caller says which.
-        return _YearTable({score_columns[0]: 0}, change_column, line_no, about_indicators)
+        return _YearTable({score_columns[0]: 0}, change_column, line_no, about_indicators, advice_column)
     return None
 
 
@@ -481,16 +562,21 @@ def _row_kind(label_cells: Sequence[str], table: _YearTable) -> tuple[str, str] 
         return ("tool", tool)
     if _is_overall_label(label):
         return ("overall", "")
+    if number_cells and table.about_indicators and 1 <= number_cells[0] <= 10:
+        number = number_cells[0]
+        if by_name != number and names:
+            # The row's number is typed once; names are retyped and garbled more often.
+            seen = f"reads like indicator {by_name}" if by_name else "matches no indicator"
+            table.notes.append(f"indicator {number}'s name {name_text[:40]!r} {seen}; kept the row's number {number}")
+        return ("indicator", str(number))
     if by_name:
         return ("indicator", str(by_name))
-    if number_cells and table.about_indicators and 1 <= number_cells[0] <= 10:
-        return ("indicator", str(number_cells[0]))
     return ("unknown", label)
 
 
 def _read_year_row(cells: Sequence[str], line_no: int, table: _YearTable, collector: _Collector) -> bool:
     """Record one data row of a year table; return False when the row is not table data."""
-    used = set(table.year_columns) | ({table.change_column} if table.change_column is not None else set())
+    used = set(table.year_columns) | {c for c in (table.change_column, table.advice_column) if c is not None}
     label_cells = [cell for i, cell in enumerate(cells) if i not in used]
     raw = {year: cells[i] if i < len(cells) else "" for i, year in table.year_columns.items()}
     label = " ".join(cell for cell in label_cells if cell)
@@ -507,11 +593,35 @@ def _read_year_row(cells: Sequence[str], line_no: int, table: _YearTable, collec
         shown = kind_key[1] if kind_key else ""
         collector.warn(line_no, f"row '{shown[:40]}' is not an indicator, tool, question or total; skipped")
         return True
+    for note in table.notes:
+        collector.warn(line_no, note)
+    table.notes.clear()
     kind, key = kind_key
     for year, value in values.items():
         collector.add(year, kind, key, value, line_no, from_table=True)
+        if kind == "question":
+            wording = _question_wording(label_cells, key)
+            if wording:
+                collector.question_texts.setdefault((year, key), wording)
+            advice = cells[table.advice_column] if table.advice_column is not None and table.advice_column < len(cells) else ""
+            if re.search(r"\w", advice):
+                collector.question_advice.setdefault((year, key), advice)
     _check_change(cells, line_no, table, values, collector)
     return True
+
+
+def _question_wording(label_cells: Sequence[str], code: str) -> str:
+    """A question row's own words: its label cells without the code."""
+    words = []
+    for cell in label_cells:
+        if not cell or normalize_question_code(cell) == code:
+            continue
+        found = find_question_code(cell)
+        if found and found[0] == code and found[1] == 0:
+            cell = cell[found[2] :].strip(" .:-")
+        if cell:
+            words.append(cell)
+    return " ".join(words)
 
 
 def _check_change(
@@ -702,7 +812,9 @@ def _org_name(lines: Iterable[str]) -> str | None:
 # --- the text parser ------------------------------------------------------
 
 
-def parse_score_text(text: str, *, year_be: int | None = None, source: str = "text") -> ScoreDocument:
+def parse_score_text(
+    text: str, *, year_be: int | None = None, source: str = "text", prefer: str | None = None
+) -> ScoreDocument:
     """Read every ITA score in a document's text; raise ScoreImportError only if it is not text.
 
     `year_be` is the assessment year for tables and sentences that name none.
@@ -714,7 +826,7 @@ def parse_score_text(text: str, *, year_be: int | None = None, source: str = "te
         raise ScoreImportError("the text contains binary data; export the document as plain text")
     year_be = _year_argument(year_be)
     try:
-        return _parse(text, year_be, source)
+        return _parse(text, year_be, source, prefer=prefer)
     except ScoreImportError:
         raise
     except Exception as error:  # the contract: callers only ever see ScoreImportError
@@ -733,8 +845,10 @@ def _year_argument(year_be: int | None) -> int | None:
     return year
 
 
-def _parse(text: str, year_be: int | None, source: str) -> ScoreDocument:
-    collector = _Collector(source)
+def _parse(
+    text: str, year_be: int | None, source: str, places: dict[int, str] | None = None, prefer: str | None = None
+) -> ScoreDocument:
+    collector = _Collector(source, places=places, prefer=prefer)
     lines = text.splitlines()
     table: _YearTable | _KeyedTable | None = None
     previous_header = False
@@ -790,7 +904,10 @@ def _merge_headers(first: _YearTable, second: _YearTable) -> _YearTable:
     change = second.change_column if second.change_column is not None else first.change_column
     if change in real_years:
         change = None
-    return _YearTable(real_years, change, first.header_line, first.about_indicators or second.about_indicators)
+    advice = second.advice_column if second.advice_column is not None else first.advice_column
+    return _YearTable(
+        real_years, change, first.header_line, first.about_indicators or second.about_indicators, advice
+    )
 
 
 def _resolve_year(
@@ -807,10 +924,10 @@ def _resolve_year(
         nearby = [year for seen_line, year in recent_years if 0 <= line_no - seen_line <= 5]
         if not nearby:
             collector.warn(line_no, "a score table names no year; give the assessment year to read it")
-            return _YearTable({}, table.change_column, table.header_line, table.about_indicators)
+            return _YearTable({}, table.change_column, table.header_line, table.about_indicators, table.advice_column)
         year = nearby[-1]
     columns = {i: (y or year) for i, y in table.year_columns.items()}
-    return _YearTable(columns, table.change_column, table.header_line, table.about_indicators)
+    return _YearTable(columns, table.change_column, table.header_line, table.about_indicators, table.advice_column)
 
 
 # --- files and the template -----------------------------------------------
@@ -835,26 +952,65 @@ def _decode(data: bytes) -> str:
         raise ScoreImportError("the file is not UTF-8, UTF-16 or Thai Windows (cp874) text") from error
 
 
-def read_scores(path: str | Path, *, year_be: int | None = None) -> ScoreDocument:
-    """Read scores from a .txt/.md text export, the .xlsx template or a .csv file."""
+def render_lines(document: SourceDocument) -> tuple[str, dict[int, str]]:
+    """The document as TAB-separated lines at their own line numbers, and where each line is."""
+    lines: dict[int, str] = {}
+    places: dict[int, str] = {}
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            lines[block.line] = block.text.replace("\t", " ")
+            places[block.line] = block.where
+            continue
+        for row in block.rows:
+            cells = [" ".join(cell.replace("\t", " ").split("\n")) for cell in row.cells]
+            # A one-cell row stays a row: a TAB keeps it inside its table.
+            lines[row.line] = "\t".join(cells) if len(cells) > 1 else cells[0] + "\t"
+            places[row.line] = row.where
+    last = max(lines, default=0)
+    return "\n".join(lines.get(number, "") for number in range(1, last + 1)), places
+
+
+def read_scores_document(
+    document: SourceDocument, *, year_be: int | None = None, prefer: str | None = None
+) -> ScoreDocument:
+    """Read every score in a document already in the intermediate form."""
+    year_be = _year_argument(year_be)
+    text, places = render_lines(document)
+    if document.format == "text" or document.format == "markdown":
+        places = {}  # "file.txt line 12" already says where
+    try:
+        return _parse(text, year_be, document.name, places=places, prefer=prefer)
+    except ScoreImportError:
+        raise
+    except Exception as error:  # the contract: callers only ever see ScoreImportError
+        raise ScoreImportError(f"internal error while reading scores ({type(error).__name__})") from error
+
+
+def read_scores(path: str | Path, *, year_be: int | None = None, prefer: str | None = None) -> ScoreDocument:
+    """Read scores from any supported file: text/markdown/HTML exports, .docx, .pdf, .xlsx/.csv (template or not).
+
+    ``prefer`` settles figures two tables give differently (see `ScoreConflictError`);
+    without it such a document raises that error and nothing is read.
+    """
     year_be = _year_argument(year_be)
     file = Path(path)
     suffix = file.suffix.lower()
-    if suffix not in (".txt", ".md", ".csv", ".xlsx", ".xlsm", ".tsv"):
-        raise ScoreImportError(
-            f"cannot read scores from a {suffix or 'extensionless'} file; use .txt, .md, .csv or .xlsx"
-        )
+    if not file.exists():
+        raise ScoreImportError(f"cannot open {file.name}: no such file")
+    if suffix in (".xlsx", ".xlsm", ".csv", ".tsv"):
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise ScoreImportError(f"cannot open {file.name}: {error.strerror or error}") from error
+        rows = _xlsx_rows(data, file.name) if suffix in (".xlsx", ".xlsm") else _csv_rows(_decode(data))
+        return parse_score_rows(rows, year_be=year_be, source=file.name, prefer=prefer)
     try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise ScoreImportError(f"cannot open {file.name}: {error.strerror or error}") from error
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(data, file.name)
-    elif suffix in (".csv", ".tsv"):
-        rows = _csv_rows(_decode(data))
-    else:
-        return parse_score_text(_decode(data), year_be=year_be, source=file.name)
-    return parse_score_rows(rows, year_be=year_be, source=file.name)
+        document = read_document(file)
+    except DocumentReadError as error:
+        raise ScoreImportError(str(error)) from None
+    if any("\x00" in (block.text if isinstance(block, Paragraph) else "") for block in document.blocks):
+        raise ScoreImportError("the text contains binary data; export the document as plain text")
+    return read_scores_document(document, year_be=year_be, prefer=prefer)
 
 
 def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
@@ -907,7 +1063,7 @@ def _template_columns(row: Sequence[str]) -> dict[str, int] | None:
 
 
 def parse_score_rows(
-    rows: Sequence[Sequence[object]], *, year_be: int | None = None, source: str = "sheet"
+    rows: Sequence[Sequence[object]], *, year_be: int | None = None, source: str = "sheet", prefer: str | None = None
 ) -> ScoreDocument:
     """Read scores from spreadsheet rows: the template layout, else any table as text."""
     year_be = _year_argument(year_be)
@@ -919,9 +1075,9 @@ def parse_score_rows(
     if header_at is None:
         # Not the template: treat the sheet as a tab-separated text table.
         text = "\n".join("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in text_rows)
-        return parse_score_text(text, year_be=year_be, source=source)
+        return parse_score_text(text, year_be=year_be, source=source, prefer=prefer)
     columns = _template_columns(text_rows[header_at]) or {}
-    collector = _Collector(source, unit="row")
+    collector = _Collector(source, unit="row", prefer=prefer)
     try:
         for index, row in enumerate(text_rows[header_at + 1 :], start=header_at + 2):
             _read_template_row(row, index, columns, year_be, collector)

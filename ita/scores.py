@@ -283,6 +283,9 @@ def match_tool(text: str) -> str | None:
     latin = re.search(r"(?<![a-z])(iit|eit|oit)(?![a-z])", prepared, re.IGNORECASE)
     if latin:
         return latin.group(1).upper()
+    for typo, tool in vocab.TOOL_TYPOS.items():
+        if re.search(rf"(?<![A-Za-z0-9]){typo}(?![A-Za-z0-9])", prepared):
+            return tool
     squashed = _squash(prepared)
     for tool, aliases in vocab.TOOL_ALIASES.items():
         if any(_squash(alias) in squashed for alias in aliases):
@@ -311,6 +314,9 @@ class YearScores:
     reported_overall: float | None = None
     reported_level: str | None = None
     sources: dict[str, str] = field(default_factory=dict)
+    # The question's wording and the assessor's advice, where the document gives them, by code.
+    question_texts: dict[str, str] = field(default_factory=dict)
+    question_advice: dict[str, str] = field(default_factory=dict)
 
     def computed_tools(self) -> dict[str, float]:
         """Return tool scores from complete indicator sets, else as reported."""

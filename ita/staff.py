@@ -1,4 +1,5 @@
 """Reading a staff list (XLSX or CSV) into plain rows: name, position, unit, role, phone."""
+
 from __future__ import annotations
 
 import csv
@@ -7,7 +8,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ita.plan import ImportWarning, decode_text
+from ita.documents import DocumentReadError, decode_text
+from ita.plan_model import PlanWarning
 from ita.thai import normalize_text
 from ita.vocab.staff import HEADER_WORDS, ROLE_WORDS
 
@@ -66,17 +68,15 @@ def _rows_from_file(path: Path) -> list[list[str]]:
         workbook.close()
         return rows
     if suffix == ".csv":
-        from ita.plan import PlanImportError
-
         try:
             text = decode_text(data)
-        except PlanImportError as exc:
+        except DocumentReadError as exc:
             raise StaffImportError(str(exc)) from None
         return [row for row in csv.reader(io.StringIO(text))]
     raise StaffImportError(f"{path.name}: use an .xlsx or .csv file (columns: ชื่อ-สกุล, ตำแหน่ง, หน่วยงาน, บทบาท, โทรศัพท์)")
 
 
-def read_staff(path: str | Path) -> tuple[list[StaffRow], list[ImportWarning]]:
+def read_staff(path: str | Path) -> tuple[list[StaffRow], list[PlanWarning]]:
     """Read a staff list; rows with problems become warnings, not silent guesses."""
     rows = _rows_from_file(Path(path))
     header_index, columns = None, {}
@@ -88,20 +88,20 @@ def read_staff(path: str | Path) -> tuple[list[StaffRow], list[ImportWarning]]:
     if header_index is None:
         raise StaffImportError("no header row with a name column (ชื่อ-สกุล) in the first 20 rows")
     staff: list[StaffRow] = []
-    warnings: list[ImportWarning] = []
+    warnings: list[PlanWarning] = []
 
     def cell(cells: list[str], field_name: str) -> str:
         i = columns.get(field_name)
         return normalize_text(cells[i]) if i is not None and i < len(cells) and cells[i] else ""
 
-    for index, cells in enumerate(rows[header_index + 1:], start=header_index + 2):
+    for index, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
         name = cell(cells, "name")
         if not name or name.startswith("ตัวอย่าง"):
             continue
         role_text = cell(cells, "role")
         role = parse_role(role_text)
         if role is None:
-            warnings.append(ImportWarning(index, f"unknown role {role_text!r} for {name}; using officer"))
+            warnings.append(PlanWarning(index, f"unknown role {role_text!r} for {name}; using officer"))
             role = "officer"
         staff.append(StaffRow(index, name, cell(cells, "position"), cell(cells, "unit"), role, cell(cells, "phone")))
     if not staff:

@@ -319,3 +319,10 @@ SCORE_TOPIC_WORDS: tuple[str, ...] = (
     "ต่ำกว่าเกณฑ์",
     *CHART_WORDS,
 )
+
+# --- per-question details and typos ----------------------------------------------
+
+# Header words of the column that carries the assessor's advice on a question.
+ADVICE_HEADERS: tuple[str, ...] = ("ข้อเสนอแนะ", "คำแนะนำ", "ข้อสังเกต", "ความเห็นผู้ตรวจ", "ความคิดเห็น")
+# Tool names mistyped in real documents, read as the tool they stand for.
+TOOL_TYPOS: dict[str, str] = {"ETT": "EIT", "0IT": "OIT", "IlT": "IIT"}

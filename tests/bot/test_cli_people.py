@@ -11,8 +11,8 @@ from sqlmodel import func, select
 from models import Assignment, Measure, Officer, Organisation, ReportVersion, StatusReport, Unit
 from tests.factories import make_world
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-SEED_003 = SEEDS / "003_fe1388dee97c2248.txt"
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "documents"
+SEED_003 = SEEDS / "report_numbered.txt"
 
 
 def _count(session, model, *where):
@@ -31,7 +31,7 @@ def test_import_seed_then_reimport_changes_nothing(runner, session):
     assert "5 new, 0 updated" in first.output
     assert _count(session, Measure) == 5
     org = session.exec(select(Organisation)).one()
-    assert org.name == "องค์การบริหารส่วนตำบลบางคา"
+    assert org.name == "องค์การบริหารส่วนตำบลบ้านโพธิ์"
     again = _run(runner, "import-plan", SEED_003)
     assert "0 new, 0 updated, 5 unchanged" in again.output
     assert _count(session, Measure) == 5
@@ -46,7 +46,7 @@ def test_dry_run_writes_nothing(runner, session):
 
 
 @pytest.mark.parametrize("seed, measures", [
-    ("000_c84f88c0b3f4683f.txt", 20), ("001_60047c3f0ac86c0d.txt", 6), ("003_fe1388dee97c2248.txt", 5)])
+    ("plan_grouped.txt", 5), ("plan_pages.txt", 5), ("report_numbered.txt", 5)])
 def test_each_seed_imports_and_refs_are_unique(runner, session, seed, measures):
     result = _run(runner, "import-plan", SEEDS / seed)
     assert result.exit_code == 0, result.output
@@ -154,8 +154,8 @@ def test_import_officers_assigns_and_prints_codes(runner, session, tmp_path):
     # สำนักงานปลัด is the same unit as สำนักปลัด: one unit, not two.
     assert _count(session, Unit, Unit.name.like("%ปลัด%")) == 1
     malee = session.exec(select(Officer).where(Officer.name == "นางสาวมาลี ใจงาม")).one()
-    # กองคลัง has measures 3, 3#2 and 4, plus measure 1 for every unit.
-    assert _count(session, Assignment, Assignment.officer_id == malee.id) == 4
+    # กองคลัง has measures 3 and 4, plus measure 1 for every unit.
+    assert _count(session, Assignment, Assignment.officer_id == malee.id) == 3
     again = _run(runner, "import-officers", path)
     assert "0 new" in again.output
 

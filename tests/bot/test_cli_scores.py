@@ -11,10 +11,10 @@ from ita.scores import YearScores
 from models import Organisation
 from models.scores import ScoreValue, ScoreYear, available_years, save_year_scores, year_scores
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-SEED_000 = SEEDS / "000_c84f88c0b3f4683f.txt"
-SEED_001 = SEEDS / "001_60047c3f0ac86c0d.txt"
-SEED_003 = SEEDS / "003_fe1388dee97c2248.txt"
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "documents"
+SEED_000 = SEEDS / "scores_sentences.txt"
+SEED_001 = SEEDS / "scores_two_years.txt"
+SEED_003 = SEEDS / "report_numbered.txt"
 
 
 def _run(runner, *args):
@@ -35,27 +35,27 @@ def test_seed_001_imports_both_years_with_sources(runner, session):
     result = _run(runner, "import-scores", SEED_001)
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Organisation: องค์การบริหารส่วนตำบลม่วงหมู่" in out
+    assert "Organisation: องค์การบริหารส่วนตำบลป่าแดงงาม" in out
     assert "Year 2566" in out and "Year 2567" in out and "Indicators: 10 of 10" in out
     assert "Total: 97.68 computed, 97.72 reported - they differ; both are kept" in out
     assert "Total: 94.69 computed, 94.69 reported\n" in out
     assert "Level: ผ่านดี computed, ผ่านดี reported" in out
     assert "OIT 86.91 (from indicators) [the file says 97.14]" in out
-    assert "line 40: 2566: the reported overall score 97.72 differs from 97.68" in out
+    assert "line 18: 2566: the reported overall score 97.72 differs from 97.68" in out
     assert "2566 new, 2567 new." in out and "Imported." in out
 
-    org = _org(session, "องค์การบริหารส่วนตำบลม่วงหมู่")
+    org = _org(session, "องค์การบริหารส่วนตำบลป่าแดงงาม")
     assert available_years(session, organisation_id=org.id) == [2566, 2567]
     y2567 = year_scores(session, organisation_id=org.id, year_be=2567)
     assert y2567.indicators == {1: 100.0, 2: 100.0, 3: 100.0, 4: 100.0, 5: 100.0, 6: 99.22, 7: 100.0, 8: 100.0,
                                 9: 97.14, 10: 76.67}
     assert (y2567.reported_overall, y2567.reported_level) == (94.69, "ผ่านดี")
     assert (y2567.computed_overall, y2567.computed_level) == (94.69, "ผ่านดี")
-    assert y2567.sources["indicator:10"] == "001_60047c3f0ac86c0d.txt line 39"
+    assert y2567.sources["indicator:10"] == "scores_two_years.txt line 17"
     y2566 = year_scores(session, organisation_id=org.id, year_be=2566)
     assert (y2566.reported_overall, y2566.computed_overall, y2566.display_overall) == (97.72, 97.68, 97.72)
     assert y2566.indicators[4] == 99.45 and y2566.tools == {"EIT": 92.51, "OIT": 100.0}
-    assert y2566.sources["overall"] == "001_60047c3f0ac86c0d.txt line 40"
+    assert y2566.sources["overall"] == "scores_two_years.txt line 18"
     assert year_scores(session, organisation_id=org.id, year_be=2565) is None
 
     rows = _count(session, ScoreValue)
@@ -69,8 +69,8 @@ def test_seed_000_keeps_partial_years_without_a_total(runner, session):
     assert result.exit_code == 0, result.output
     assert "Indicators: 7 of 10" in result.output
     assert "Total: not computable (missing indicator(s) 3, 9, 10)" in result.output
-    assert "line 78: 2567 score 80.85 belongs to a question without a code; skipped" in result.output
-    org = _org(session, "องค์การบริหารส่วนตำบลเขาชัยสน")
+    assert "line 17: 2567 score 80.85 belongs to a question without a code; skipped" in result.output
+    org = _org(session, "องค์การบริหารส่วนตำบลเขาแก้วทอง")
     y2567 = year_scores(session, organisation_id=org.id, year_be=2567)
     assert y2567.indicators == {1: 91.07, 2: 89.07, 4: 68.83, 5: 89.07, 6: 91.94, 7: 86.49, 8: 71.38}
     assert y2567.computed_tools() == {"EIT": 83.27} and y2567.computed_overall is None
@@ -87,10 +87,10 @@ def test_dry_run_writes_nothing(runner, session):
 
 def test_file_without_scores_and_bad_files_fail_in_one_line(runner, session, tmp_path):
     cases = {
-        SEED_003: "003_fe1388dee97c2248.txt: no ITA scores found",
+        SEED_003: "report_numbered.txt: no ITA scores found",
         tmp_path / "missing.txt": "no such file",
-        tmp_path / "scores.pdf": "cannot read scores from a .pdf file",
-        tmp_path / "binary.txt": "the text contains binary data",
+        tmp_path / "scores.pdf": "scores.pdf could not be opened as a PDF",
+        tmp_path / "binary.txt": "not readable text",
         tmp_path / "broken.xlsx": "broken.xlsx is not a readable Excel workbook",
     }
     (tmp_path / "scores.pdf").write_bytes(b"%PDF-1.4")
@@ -118,7 +118,7 @@ def test_year_option_reads_a_table_that_names_no_year(runner, session, tmp_path)
     assert "Year 2568" in result.output and "Indicators: 2 of 10" in result.output
     assert "2568 new." in result.output
     assert "Note: year(s) 2566, 2567 in the database are not in this file; they were kept." in result.output
-    org = _org(session, "องค์การบริหารส่วนตำบลม่วงหมู่")
+    org = _org(session, "องค์การบริหารส่วนตำบลป่าแดงงาม")
     assert year_scores(session, organisation_id=org.id, year_be=2568).indicators == {1: 90.0, 2: 85.5}
     assert available_years(session, organisation_id=org.id) == [2566, 2567, 2568]
 
@@ -127,13 +127,13 @@ def test_organisation_is_chosen_by_name_or_the_only_one(runner, session):
     assert _run(runner, "import-scores", SEED_001).exit_code == 0
     other = _run(runner, "import-scores", SEED_000)
     assert other.exit_code == 1
-    assert "the file names 'องค์การบริหารส่วนตำบลเขาชัยสน', which is not in the database" in other.output
+    assert "the file names 'องค์การบริหารส่วนตำบลเขาแก้วทอง', which is not in the database" in other.output
     assert "pass --org NAME" in other.output
-    forced = _run(runner, "import-scores", SEED_000, "--org", "องค์การบริหารส่วนตำบลเขาชัยสน")
+    forced = _run(runner, "import-scores", SEED_000, "--org", "องค์การบริหารส่วนตำบลเขาแก้วทอง")
     assert forced.exit_code == 0, forced.output
     assert _count(session, Organisation) == 2
-    khao = _org(session, "องค์การบริหารส่วนตำบลเขาชัยสน")
-    muang = _org(session, "องค์การบริหารส่วนตำบลม่วงหมู่")
+    khao = _org(session, "องค์การบริหารส่วนตำบลเขาแก้วทอง")
+    muang = _org(session, "องค์การบริหารส่วนตำบลป่าแดงงาม")
     assert year_scores(session, organisation_id=khao.id, year_be=2567).indicators[1] == 91.07
     assert year_scores(session, organisation_id=muang.id, year_be=2567).indicators[1] == 100.0
 

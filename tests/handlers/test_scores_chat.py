@@ -24,7 +24,7 @@ from tests.chat import Chat
 from tests.conftest import ACCESS_TOKEN, BACKENDS, CHANNEL_SECRET, _truncate_all
 from tests.factories import make_world, this_fiscal_year
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "documents"
 FY = this_fiscal_year()
 
 YEAR_2568 = YearScores(
@@ -52,9 +52,9 @@ def build_worlds(session):
     a.measures["1"].indicator_numbers = [9]
     a.measures["2"].indicator_numbers = [10]
     a.measures["3"].question_codes = ["O5"]  # o5 belongs to indicator 9
-    for scores in [*seed("001_60047c3f0ac86c0d.txt").years.values(), YEAR_2568]:
+    for scores in [*seed("scores_two_years.txt").years.values(), YEAR_2568]:
         save_year_scores(session, organisation_id=a.org.id, scores=scores, source="seed")
-    for scores in seed("000_c84f88c0b3f4683f.txt").years.values():
+    for scores in seed("scores_sentences.txt").years.values():
         save_year_scores(session, organisation_id=b.org.id, scores=scores, source="seed")
     session.commit()
     return a, b
@@ -138,7 +138,7 @@ PHRASINGS: list[tuple[str, list[str]]] = [
                                  "ที่มา: ita-2568.xlsx row 11"]),
     ("ตัวชี้วัด ๙ ได้กี่คะแนน", ["91.43"]),
     ("ตัวชี้วัดที่10ปี67", ["ตัวชี้วัดที่ 10", "ปี 2567: 76.67", "ต่ำกว่า 85 อยู่ 8.33 คะแนน",
-                           "เทียบกับปี 2566 (100.00): ▼ 23.33 คะแนน", "001_60047c3f0ac86c0d.txt line 39"]),
+                           "เทียบกับปี 2566 (100.00): ▼ 23.33 คะแนน", "scores_two_years.txt line 17"]),
     ("การป้องกันกาทุจริตได้กี่คะแนนคะ", ["ตัวชี้วัดที่ 10 การป้องกันการทุจริต", "80.00", "▲ 3.33"]),
     ("เปิดเผยข้อมูลได้กี่คะแนน", ["ตัวชี้วัดที่ 9", "91.43"]),
     ("การปรับปรุงระบบการทำงานได้เท่าไหร่", ["ตัวชี้วัดที่ 8", "83.55", "ต่ำกว่า 85 อยู่ 1.45", "▼ 16.45"]),
@@ -313,7 +313,7 @@ def test_chart_without_a_thai_font_uses_english_labels(monkeypatch, tmp_path):
 
     monkeypatch.setattr(scores_handler, "thai_font_path", lambda: None)
     path = tmp_path / "chart.png"
-    scores_handler.draw_indicator_chart(YEAR_2568, seed("001_60047c3f0ac86c0d.txt").years[2567], [path])
+    scores_handler.draw_indicator_chart(YEAR_2568, seed("scores_two_years.txt").years[2567], [path])
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 

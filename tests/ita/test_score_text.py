@@ -1,7 +1,5 @@
 """Tests for reading ITA scores from documents, sentences and the score template."""
 
-import os
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -17,119 +15,9 @@ from ita.score_text import (
     write_score_template,
 )
 
-SEEDS = Path(os.environ.get("TIDTAM_SEEDS", "/work/shared/seeds"))
-SEED_KHAO_CHAI_SON = SEEDS / "000_c84f88c0b3f4683f.txt"
-SEED_MUANG_MU = SEEDS / "001_60047c3f0ac86c0d.txt"
-SEED_BANG_KHA = SEEDS / "003_fe1388dee97c2248.txt"
-
-needs_seeds = pytest.mark.skipif(not SEED_MUANG_MU.exists(), reason="seed documents not available")
-
 
 def messages(document: ScoreDocument) -> list[str]:
     return [str(warning) for warning in document.warnings]
-
-
-# --- the seed documents -----------------------------------------------------
-
-
-@needs_seeds
-def test_seed_001_comparison_table():
-    document = read_scores(SEED_MUANG_MU)
-    assert sorted(document.years) == [2566, 2567]
-    y66, y67 = document.years[2566], document.years[2567]
-    assert y66.indicators == {
-        1: 100.0,
-        2: 100.0,
-        3: 100.0,
-        4: 99.45,
-        5: 100.0,
-        6: 92.51,
-        7: 93.31,
-        8: 91.36,
-        9: 100.0,
-        10: 100.0,
-    }
-    assert y67.indicators == {
-        1: 100.0,
-        2: 100.0,
-        3: 100.0,
-        4: 100.0,
-        5: 100.0,
-        6: 99.22,
-        7: 100.0,
-        8: 100.0,
-        9: 97.14,
-        10: 76.67,
-    }
-    # The table's "คะแนนเฉลี่ย" row and the "ผ่านดี" in the sentences.
-    assert (y66.reported_overall, y66.reported_level) == (97.72, "ผ่านดี")
-    assert (y67.reported_overall, y67.reported_level) == (94.69, "ผ่านดี")
-
-
-@needs_seeds
-def test_seed_001_totals_reproduce_2567_but_not_2566():
-    document = read_scores(SEED_MUANG_MU)
-    y66, y67 = document.years[2566], document.years[2567]
-    assert y67.computed_tools() == {"IIT": 100.0, "EIT": 99.74, "OIT": 86.91}
-    assert y67.computed_overall == 94.69
-    assert y67.computed_level == "ผ่านดี"
-    assert y67.disagreement() is None
-    assert y66.computed_overall == 97.68
-    assert "97.72" in (y66.disagreement() or "")
-
-
-@needs_seeds
-def test_seed_001_sources_and_warnings():
-    document = read_scores(SEED_MUANG_MU)
-    y67 = document.years[2567]
-    assert y67.sources["indicator:10"] == f"{SEED_MUANG_MU.name} line 39"  # การป้องกันกาทุจริต
-    assert y67.sources["overall"] == f"{SEED_MUANG_MU.name} line 40"
-    found = messages(document)
-    # Its change column (-๒.๘๖, -๒๓.๓๓, ๐ …) agrees with the years, so no change warning.
-    assert not any("change column" in message for message in found)
-    # "คะแนนด้าน EIT" sentences restate indicator scores under the tool's name.
-    assert any(m.startswith("line 16:") and "EIT" in m and "91.36" in m for m in found)
-    assert any("2567 OIT is given as 97.14 but its indicators average 86.91" in m for m in found)
-    assert any(m.startswith("line 40:") and "97.72" in m for m in found)
-    assert document.org_name == "องค์การบริหารส่วนตำบลม่วงหมู่"
-
-
-@needs_seeds
-def test_seed_000_indicator_sentences():
-    document = read_scores(SEED_KHAO_CHAI_SON)
-    assert sorted(document.years) == [2566, 2567]
-    assert document.years[2567].indicators == {
-        1: 91.07,
-        2: 89.07,
-        4: 68.83,
-        5: 89.07,
-        6: 91.94,
-        7: 86.49,
-        8: 71.38,
-    }
-    assert document.years[2566].indicators == {
-        1: 93.91,
-        2: 80.00,
-        4: 79.05,
-        5: 80.68,
-        6: 87.31,
-        7: 84.40,
-        8: 84.11,
-    }
-    y67 = document.years[2567]
-    assert y67.reported_overall is None and y67.computed_overall is None
-    assert y67.computed_tools() == {"EIT": 83.27}
-    assert y67.sources["indicator:2"] == f"{SEED_KHAO_CHAI_SON.name} line 21"
-    # "ข้อคำถามการทำงานหรือโครงการต่างๆ …" has no code, so its scores are not filed anywhere.
-    assert any(m.startswith("line 78:") and "80.85" in m for m in messages(document))
-    assert document.org_name == "องค์การบริหารส่วนตำบลเขาชัยสน"
-
-
-@needs_seeds
-def test_seed_003_has_no_scores():
-    document = read_scores(SEED_BANG_KHA)
-    assert document.years == {}
-    assert document.org_name == "องค์การบริหารส่วนตำบลบางคา"
 
 
 # --- tables -----------------------------------------------------------------
