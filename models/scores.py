@@ -57,6 +57,8 @@ class ScoreValue(SQLModel, table=True):
     key: str = Field(max_length=8)
     value: float
     source: str = Field(default="", max_length=300)
+    text: str | None = Field(default=None, sa_type=sa.Text)  # a question's wording, as the report gives it
+    advice: str | None = Field(default=None, sa_type=sa.Text)  # the assessor's advice on a question
 
 
 def _values_of(scores: YearScores) -> dict[tuple[str, str], float]:
@@ -97,12 +99,15 @@ def save_year_scores(session: Session, *, organisation_id: int, scores: YearScor
     wanted = _values_of(scores)
     for (kind, key), value in wanted.items():
         where = (scores.sources.get(_source_key(kind, key)) or source)[:300]
+        is_question = kind == ScoreKind.QUESTION.value
+        text = scores.question_texts.get(key) if is_question else None
+        advice = scores.question_advice.get(key) if is_question else None
         row = existing.pop((kind, key), None)
         if row is None:
             session.add(ScoreValue(organisation_id=organisation_id, year_be=scores.year_be, kind=kind, key=key,
-                                   value=value, source=where))
-        elif row.value != value or row.source != where:
-            row.value, row.source = value, where
+                                   value=value, source=where, text=text, advice=advice))
+        elif (row.value, row.source, row.text, row.advice) != (value, where, text, advice):
+            row.value, row.source, row.text, row.advice = value, where, text, advice
     for row in existing.values():
         session.delete(row)
     session.flush()
@@ -140,6 +145,10 @@ def scores_for_years(session: Session, *, organisation_id: int, years: Iterable[
             scores.indicators[int(row.key)] = row.value
         elif row.kind == ScoreKind.QUESTION.value:
             scores.questions[row.key] = row.value
+            if row.text:
+                scores.question_texts[row.key] = row.text
+            if row.advice:
+                scores.question_advice[row.key] = row.advice
         elif row.kind == ScoreKind.EIT_PART.value:
             scores.eit_parts[row.key] = row.value
         else:

@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 from bot.cli.common import cli_command, fail, print_warnings, services, write_template
 from bot.cli.text_tables import format_table
 from ita.periods import Period, period_label
-from ita.plan import PlanImportError, read_plan
+from ita.plan import PlanImportError, PlanTableChoiceError, read_plan
+from ita.plan_sheet import write_plan_template
 from ita.staff import StaffImportError, read_staff
 from line.views import cut
 from models import Measure, Officer, Role, Unit, utcnow
@@ -37,12 +38,20 @@ def _org(session: Session, name: str | None, **kw):
 @click.option("--org", "org_name", help="Organisation name (read from the document's title when left out).")
 @click.option("--year", type=int, help="Fiscal year in Buddhist era, e.g. 2568 (read from the title when left out).")
 @click.option("--dry-run", is_flag=True, help="Show what would be imported and write nothing.")
-def import_plan_command(path: Path, org_name: str | None, year: int | None, dry_run: bool) -> None:
-    """Import measures from a plan or report (.txt export, .xlsx or .csv template)."""
+@click.option("--columns", help="Which column holds what, when the importer asks: measure=2,unit=3,period=5 "
+                                "(counted from 1; also steps, result, outcome, indicator, question, cadence).")
+@click.option("--table", type=int, help="Which of the document's tables holds the measures, when the importer asks.")
+def import_plan_command(path: Path, org_name: str | None, year: int | None, dry_run: bool, columns: str | None,
+                        table: int | None) -> None:
+    """Import measures from the organisation's plan or report (Word, PDF, Excel, CSV, text or a saved web page)."""
     if not path.exists():
         fail(f"no such file: {path}")
     try:
-        doc = read_plan(path, fiscal_year_be=year, org_name=org_name)
+        doc = read_plan(path, fiscal_year_be=year, org_name=org_name, columns=columns,
+                        tables=[table] if table else None)
+    except PlanTableChoiceError as exc:
+        click.echo(exc.describe(), err=True)
+        fail(f"{path.name}: {exc}")
     except PlanImportError as exc:
         fail(f"{path.name}: {exc}")
     fiscal_year = year or doc.fiscal_year_be
@@ -95,8 +104,6 @@ def _print_plan_summary(doc) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def plan_template_command(path: Path) -> None:
     """Write an empty plan spreadsheet (.xlsx or .csv) with an example row and notes."""
-    from ita.plan_sheet import write_plan_template
-
     write_template(path, write_plan_template, rows_are="measure", import_command="import-plan")
 
 

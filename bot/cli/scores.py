@@ -50,12 +50,15 @@ def _where(source: str | None) -> str:
 @click.option("--year", type=int,
               help="Assessment year (BE, e.g. 2567) for score tables and rows that name none.")
 @click.option("--dry-run", is_flag=True, help="Show what would be imported and write nothing.")
-def import_scores_command(path: Path, org_name: str | None, year: int | None, dry_run: bool) -> None:
-    """Import ITA scores from a report (.txt/.md export) or the score template (.xlsx/.csv)."""
+@click.option("--prefer", help="When two places in the document give one figure differently: first, last, "
+                               "or the place to believe (e.g. --prefer 'table 2').")
+def import_scores_command(path: Path, org_name: str | None, year: int | None, dry_run: bool,
+                          prefer: str | None) -> None:
+    """Import ITA scores from the results report (Word, PDF, Excel, CSV, text) or the score template."""
     if not path.exists():
         fail(f"no such file: {path}")
     try:
-        doc = read_scores(path, year_be=year)
+        doc = read_scores(path, year_be=year, prefer=prefer)
     except ScoreImportError as exc:
         fail(f"{path.name}: {exc}")
     if not doc.years:

@@ -11,8 +11,8 @@ from sqlmodel import func, select
 from models import Assignment, Measure, Officer, Organisation, ReportVersion, StatusReport, Unit
 from tests.factories import make_world
 
-SEEDS = Path(__file__).resolve().parent / "fixtures" / "documents"
-SEED_003 = SEEDS / "report_numbered.txt"
+DOCUMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
+SEED_003 = DOCUMENTS / "report_numbered.txt"
 
 
 def _count(session, model, *where):
@@ -48,7 +48,7 @@ def test_dry_run_writes_nothing(runner, session):
 @pytest.mark.parametrize("seed, measures", [
     ("plan_grouped.txt", 5), ("plan_pages.txt", 5), ("report_numbered.txt", 5)])
 def test_each_seed_imports_and_refs_are_unique(runner, session, seed, measures):
-    result = _run(runner, "import-plan", SEEDS / seed)
+    result = _run(runner, "import-plan", DOCUMENTS / seed)
     assert result.exit_code == 0, result.output
     rows = session.exec(select(Measure)).all()
     if measures is not None:
@@ -200,3 +200,21 @@ def test_org_must_be_named_when_several(runner, session):
     result = _run(runner, "officers")
     assert result.exit_code == 1 and "--org" in result.output
     assert _run(runner, "officers", "--org", "อบต.สอง").exit_code == 0
+
+
+def test_a_plan_whose_columns_are_unclear_stops_and_lists_them_then_imports_with_columns(runner, session):
+    ambiguous = DOCUMENTS / "plan_ambiguous.txt"
+    stopped = _run(runner, "import-plan", ambiguous)
+    assert stopped.exit_code == 1
+    assert "--columns" in stopped.output and "column 3" in stopped.output  # the candidates, then one line
+    assert "Traceback" not in stopped.output
+    assert _count(session, Measure) == 0  # nothing half-imported
+    chosen = _run(runner, "import-plan", ambiguous, "--columns", "measure=1,steps=2,outcome=3")
+    assert chosen.exit_code == 0, chosen.output
+    assert _count(session, Measure) == 3
+
+
+def test_a_scanned_pdf_is_one_clear_line(runner, session):
+    result = _run(runner, "import-plan", DOCUMENTS / "scan.pdf")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "scan" in result.output.lower() and len(result.output.strip().splitlines()) == 1

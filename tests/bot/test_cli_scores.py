@@ -11,10 +11,10 @@ from ita.scores import YearScores
 from models import Organisation
 from models.scores import ScoreValue, ScoreYear, available_years, save_year_scores, year_scores
 
-SEEDS = Path(__file__).resolve().parent / "fixtures" / "documents"
-SEED_000 = SEEDS / "scores_sentences.txt"
-SEED_001 = SEEDS / "scores_two_years.txt"
-SEED_003 = SEEDS / "report_numbered.txt"
+DOCUMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
+SEED_000 = DOCUMENTS / "scores_sentences.txt"
+SEED_001 = DOCUMENTS / "scores_two_years.txt"
+SEED_003 = DOCUMENTS / "report_numbered.txt"
 
 
 def _run(runner, *args):

@@ -28,8 +28,8 @@ from tests.factories import make_world, this_fiscal_year
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 YEAR = 2569  # a finished fiscal year: 1 Oct 2025 – 30 Sep 2026
-SEEDS = Path(__file__).resolve().parent / "fixtures" / "documents"
-SEED_000 = SEEDS / "report_numbered.txt"
+DOCUMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
+SEED_000 = DOCUMENTS / "report_numbered.txt"
 OFFICERS = [
     ("สมชาย ใจดี", "กองคลัง", "officer"),
     ("สมหญิง รักงาน", "สำนักปลัด", "officer"),

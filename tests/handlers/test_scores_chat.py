@@ -24,7 +24,7 @@ from tests.chat import Chat
 from tests.conftest import ACCESS_TOKEN, BACKENDS, CHANNEL_SECRET, _truncate_all
 from tests.factories import make_world, this_fiscal_year
 
-SEEDS = Path(__file__).resolve().parent / "fixtures" / "documents"
+DOCUMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
 FY = this_fiscal_year()
 
 YEAR_2568 = YearScores(
@@ -42,7 +42,7 @@ YEAR_2568 = YearScores(
 
 @functools.cache
 def seed(name: str) -> ScoreDocument:
-    return read_scores(SEEDS / name)
+    return read_scores(DOCUMENTS / name)
 
 
 def build_worlds(session):
