@@ -465,7 +465,7 @@ class PlanBuilder:
             self.warn(
                 None,
                 f"The organisation's name is spelt {len(family)} ways ({spelt}); "
-                f"using the most frequent, {kind + best!r}. Pass org_name to override.",
+                f"using the most frequent, {kind + best!r}. To use another, name it (--org on the command line).",
             )
         return f"{kind}{best}", family
 
