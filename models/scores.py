@@ -74,8 +74,15 @@ def _source_key(kind: str, key: str) -> str:
     return f"{kind}:{key}"
 
 
-def save_year_scores(session: Session, *, organisation_id: int, scores: YearScores, source: str) -> None:
-    """Replace one year's numbers with ``scores`` in place (the caller commits)."""
+def save_year_scores(session: Session, *, organisation_id: int, scores: YearScores, source: str) -> dict[str, int]:
+    """Store one year's numbers from a document in place (the caller commits); return what was kept.
+
+    The kinds of score the document gives (tools, indicators, questions, EIT
+    parts) replace the stored ones of that kind; a kind it gives none of is
+    kept from the earlier import, so importing the indicator table after the
+    per-question report does not wipe the questions. Returns how many stored
+    scores of each kept kind remain.
+    """
     year = session.exec(select(ScoreYear).where(ScoreYear.organisation_id == organisation_id,
                                                 ScoreYear.year_be == scores.year_be)).first()
     if year is None:
@@ -97,6 +104,12 @@ def save_year_scores(session: Session, *, organisation_id: int, scores: YearScor
         select(ScoreValue).where(ScoreValue.organisation_id == organisation_id,
                                  ScoreValue.year_be == scores.year_be))}
     wanted = _values_of(scores)
+    given = {kind for kind, _ in wanted}
+    kept: dict[str, int] = {}
+    for (kind, _key), row in list(existing.items()):
+        if kind not in given:
+            kept[kind] = kept.get(kind, 0) + 1
+            del existing[(kind, _key)]
     for (kind, key), value in wanted.items():
         where = (scores.sources.get(_source_key(kind, key)) or source)[:300]
         is_question = kind == ScoreKind.QUESTION.value
@@ -111,6 +124,7 @@ def save_year_scores(session: Session, *, organisation_id: int, scores: YearScor
     for row in existing.values():
         session.delete(row)
     session.flush()
+    return kept
 
 
 def available_years(session: Session, *, organisation_id: int) -> list[int]:

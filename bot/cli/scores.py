@@ -78,8 +78,10 @@ def import_scores_command(path: Path, org_name: str | None, year: int | None, dr
         changes = []
         for year_be, scores in doc.years.items():
             old = year_scores(session, organisation_id=org.id, year_be=year_be)
-            save_year_scores(session, organisation_id=org.id, scores=scores, source=path.name)
-            state = "new" if old is None else ("unchanged" if _same(old, scores) else "replaced")
+            kept = save_year_scores(session, organisation_id=org.id, scores=scores, source=path.name)
+            state = "new" if old is None else ("unchanged" if _same(old, scores) else "updated")
+            if kept:
+                state += " (kept from before: " + ", ".join(f"{n} {kind} score(s)" for kind, n in kept.items()) + ")"
             changes.append(f"{year_be} {state}")
         click.echo(f"Into {org.name}: " + ", ".join(changes) + ".")
         kept = sorted(before - set(doc.years))

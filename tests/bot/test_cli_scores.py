@@ -181,7 +181,7 @@ def org(session):
     return organisation
 
 
-def test_saving_a_year_replaces_its_numbers_in_place(session, org):
+def test_saving_a_year_replaces_the_kinds_it_gives_in_place_and_keeps_the_others(session, org):
     first = YearScores(year_be=2568, indicators={1: 90.0, 2: 80.0}, tools={"EIT": 70.0}, questions={"o1": 100.0},
                        eit_parts={"1": 88.0}, reported_overall=85.5, reported_level="ผ่าน",
                        sources={"indicator:1": "a.txt line 3", "overall": "a.txt line 9"})
@@ -193,13 +193,17 @@ def test_saving_a_year_replaces_its_numbers_in_place(session, org):
     assert {row.kind + row.key: row.id for row in session.exec(select(ScoreValue))} == ids
 
     second = YearScores(year_be=2568, indicators={1: 91.0}, reported_overall=None)
-    save_year_scores(session, organisation_id=org.id, scores=second, source="b.txt")
+    kept = save_year_scores(session, organisation_id=org.id, scores=second, source="b.txt")
     session.commit()
     stored = year_scores(session, organisation_id=org.id, year_be=2568)
-    assert stored.indicators == {1: 91.0} and not stored.tools and not stored.questions and not stored.eit_parts
+    assert stored.indicators == {1: 91.0}  # the kind b.txt gives is replaced (indicator 2 is gone)
+    # the kinds b.txt gives none of are kept from a.txt
+    assert kept == {"tool": 1, "question": 1, "eit_part": 1}
+    assert (stored.tools, stored.questions, stored.eit_parts) == ({"EIT": 70.0}, {"o1": 100.0}, {"1": 88.0})
     assert stored.reported_overall is None and stored.reported_level is None
-    assert stored.sources == {"indicator:1": "b.txt"}
-    assert session.exec(select(ScoreValue)).one().id == ids["indicator1"]  # updated in place
+    assert stored.sources["indicator:1"] == "b.txt"
+    indicator = session.exec(select(ScoreValue).where(ScoreValue.kind == "indicator")).one()
+    assert indicator.id == ids["indicator1"]  # updated in place
     assert session.exec(select(ScoreYear)).one().source == "b.txt"
 
 

@@ -35,3 +35,22 @@ def test_a_reimport_without_the_advice_clears_it(session):
     save_year_scores(session, organisation_id=org.id, scores=scores, source="a")
     session.commit()
     assert year_scores(session, organisation_id=org.id, year_be=2568).question_advice == {}
+
+
+def test_importing_the_indicator_table_later_keeps_the_questions(session):
+    org = Organisation(name="อบต.ทดสอบสอง")
+    session.add(org)
+    session.flush()
+    full = read_scores(FIXTURES / "scores_report.txt").years[2568]
+    save_year_scores(session, organisation_id=org.id, scores=full, source="report")
+    indicators_only = read_scores(FIXTURES / "scores_report.txt").years[2568]
+    indicators_only.questions.clear()
+    indicators_only.question_texts.clear()
+    indicators_only.question_advice.clear()
+    indicators_only.indicators[1] = 91.0
+    kept = save_year_scores(session, organisation_id=org.id, scores=indicators_only, source="indicators")
+    session.commit()
+    stored = year_scores(session, organisation_id=org.id, year_be=2568)
+    assert kept == {"question": len(full.questions)}
+    assert stored.indicators[1] == 91.0 and stored.questions == full.questions
+    assert stored.question_advice["o18"] == "ยังไม่พบการเผยแพร่ข้อมูลบนเว็บไซต์"
