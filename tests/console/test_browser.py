@@ -3,10 +3,12 @@ and print the cards, import scores, download the report (the dashboard moving af
 tested through the real webhook in test_pages).
 
 Runs on the same stack as the simulator's browser test (gunicorn, worker, fake LINE, the demo on SQLite).
-Screenshots of every page at laptop and phone width go to docs/screenshots/console-*.png.
+Screenshots of every page at laptop and phone width go to tests/output/browser/ (with
+TIDTAM_SCREENSHOTS=docs to docs/screenshots/console-*.png, the committed ones).
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,9 @@ from tests.browser.test_simulator import _type, _wait_text, browser, stack  # no
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Test runs write to the ignored output folder; TIDTAM_SCREENSHOTS=docs refreshes the committed ones.
+SCREENSHOTS = ROOT / "docs" / "screenshots" if os.environ.get("TIDTAM_SCREENSHOTS") == "docs" \
+    else ROOT / "tests" / "output" / "browser"
 LAPTOP, PHONE = {"width": 1280, "height": 860}, {"width": 390, "height": 844}
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
