@@ -6,10 +6,9 @@ from functools import partial
 from typing import Any
 
 from flask import Flask
-from flask.sessions import SessionInterface
 
 import handlers.all  # noqa: F401  (registers every command, postback and flow)
-from bot import cli, downloads, webhook
+from bot import cli, console, downloads, webhook
 from core.logs import configure_logging
 from core.services import build_services
 from core.settings import PROJECT_ROOT, Settings
@@ -29,7 +28,6 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
-    app.session_interface = _NoSessions()
     services = build_services(settings)
     if settings.event_handlers == "web":
         services.chats = ChatQueue(partial(handle_next, services), workers=settings.handler_threads)
@@ -37,17 +35,9 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(webhook.bp)
     app.register_blueprint(downloads.bp)
+    console.install(app)  # cookie sessions under /console only: the webhook stays free of session work
     cli.register(app)
     if not settings.line_channel_secret:
         log.debug("LINE_CHANNEL_SECRET is not set: development mode, webhook uses the development secret")
     return app
 
-
-class _NoSessions(SessionInterface):
-    """The webhook keeps no cookie sessions: skip building a signer on every request (its hot path)."""
-
-    def open_session(self, app, request):
-        return None  # Flask then uses its null session, which refuses writes
-
-    def save_session(self, app, session, response) -> None:
-        pass

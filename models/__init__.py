@@ -27,4 +27,5 @@ __all__ = [
     "RegistrationLock", "ReportVersion", "Role", "StatusReport", "UTCDateTime", "Unit",
     "UnitAlias", "WebhookEvent", "database_ok", "make_engine", "session_scope", "utcnow",
 ]
+from models.console import AuditEntry, ConsoleSession, ConsoleSignIn  # noqa: E402,F401  (the console's tables)
 from models.scores import *  # noqa: E402,F401,F403

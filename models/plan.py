@@ -263,6 +263,15 @@ def _link_units(session: Session, measure: Measure, names: list[str], result: Ap
         session.delete(current[unit_id])
 
 
+def relink_units(session: Session, measure: Measure) -> list[str]:
+    """Link a measure to the units its (edited) responsible text names; return the units created."""
+    result = ApplyResult(organisation=session.get(Organisation, measure.organisation_id),
+                         fiscal_year=measure.fiscal_year)
+    _link_units(session, measure, split_responsible(measure.responsible_text), result)
+    session.flush()
+    return result.units_created
+
+
 def responsible_officers(session: Session, measure: Measure) -> list[Officer]:
     """Officers the measure's responsible text points at: its units, everyone, or named people."""
     officers = list(session.exec(select(Officer).where(Officer.organisation_id == measure.organisation_id,

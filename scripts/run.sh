@@ -40,4 +40,5 @@ for _ in $(seq 1 50); do
 done
 echo
 echo "Tidtam is running. Open http://127.0.0.1:$PORT/simulator   (Ctrl-C stops it)"
+echo "Admin console: http://127.0.0.1:$PORT/console  (sign in: in the simulator, as นายธนากร ระบบดี, type เว็บ)"
 wait -n "${pids[@]}"

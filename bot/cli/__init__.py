@@ -8,11 +8,11 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from bot.cli import channel, data, export, people, schedule, scores
+from bot.cli import channel, console, data, export, people, schedule, scores
 from bot.cli.common import cli_command, services
 from core.schema import upgrade_database
 
-GROUPS = (channel, data, export, people, schedule, scores)
+GROUPS = (channel, console, data, export, people, schedule, scores)
 
 
 @cli_command("init-db")

@@ -152,10 +152,20 @@ def import_officers_command(path: Path, org_name: str | None, dry_run: bool) -> 
 @click.option("--position", help="Position, e.g. นักวิเคราะห์นโยบายและแผน.")
 @click.option("--org", "org_name", help="Organisation name (may be left out when there is only one).")
 def add_officer_command(name: str, unit: str, role: str, position: str | None, org_name: str | None) -> None:
-    """Add (or update) an officer and print their registration code."""
+    """Add (or update) an officer and print their registration code.
+
+    ``--role admin --org NAME`` creates the organisation when it does not exist
+    yet, so a fresh deployment's first admin can sign in and import the plan.
+    """
     now = utcnow()
     with _session() as session:
-        org = _org(session, org_name)
+        try:
+            org = find_organisation(session, org_name)
+        except OrganisationChoiceError as exc:
+            if role != Role.ADMIN.value or not org_name:
+                fail(str(exc))
+            org = find_organisation(session, org_name, create=True)
+            click.echo(f"Created the organisation {org.name}.")
         result = upsert_officer(session, organisation_id=org.id, name=name, unit=unit, role=role,
                                 position=position, now=now)
         assigned = refresh_assignments(session, organisation_id=org.id, now=now)
