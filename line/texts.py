@@ -443,3 +443,5 @@ CONSOLE_QUOTA_OVER = (
 CONSOLE_SCORES_NONE = "ไม่พบคะแนน ITA ในไฟล์นี้ค่ะ"
 CONSOLE_SCORES_IMPORTED = "นำเข้าคะแนนแล้วค่ะ ปี {years}"
 CONSOLE_REPORT_NO_YEAR = "ยังไม่มีมาตรการของปีงบประมาณนี้ค่ะ"
+CONSOLE_COLUMNS_NEED_MEASURE = "กรุณาเลือกคอลัมน์ที่เป็น มาตรการ อย่างน้อยหนึ่งคอลัมน์ค่ะ"
+CONSOLE_SCORES_CHOOSE = "กรุณาเลือกว่าจะเชื่อตัวเลขจากที่ใดค่ะ"

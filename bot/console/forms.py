@@ -84,6 +84,12 @@ def year_be(value: str | None) -> int | None:
     return int(value)
 
 
+def whole_number(value: str | None) -> int | None:
+    """A positive whole number from a form field (Thai digits too), or None."""
+    text = to_arabic_digits((value or "").strip())
+    return int(text) if text.isdigit() and int(text) > 0 else None
+
+
 def upload(field: str, suffixes: tuple[str, ...]) -> tuple[bytes, str]:
     """The uploaded file's bytes (read into memory, never saved) and its name."""
     file: FileStorage | None = request.files.get(field)

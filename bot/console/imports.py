@@ -6,21 +6,25 @@ soon as the importer returns: nothing is stored until the admin presses
 the preview form itself, signed (itsdangerous, SECRET_KEY) and bound to the
 organisation, so the server keeps no state and a tampered form is refused.
 
-When the plan importer's new API lands (issue 17: choosing columns), only
-``read_plan_upload`` needs to change.
+When the importer cannot tell which table and columns hold the measures it
+asks (PlanTableChoiceError); the console then shows the candidate tables with
+a column picker, and the upload itself travels in that form, signed and
+compressed, so it is still stored nowhere.
 """
 from __future__ import annotations
 
+import base64
 import dataclasses
 import tempfile
+import zlib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ita.plan import PlanDocument, PlanImportError, PlanMeasure, read_plan
-from ita.score_text import ScoreDocument, ScoreImportError, read_scores
+from ita.plan import PlanDocument, PlanImportError, PlanMeasure, PlanTableChoiceError, TableCandidate, read_plan
+from ita.score_text import ScoreConflict, ScoreConflictError, ScoreDocument, ScoreImportError, read_scores
 from ita.scores import YearScores
 from ita.staff import StaffImportError, StaffRow, read_staff
 
@@ -49,12 +53,40 @@ def _with_temp_file(data: bytes, filename: str, read):
         return read(path)
 
 
-def read_plan_upload(data: bytes, filename: str, *, fiscal_year_be: int | None) -> PlanDocument:
-    """Parse an uploaded plan or results report."""
+class ColumnsNeeded(Exception):
+    """The importer found tables but could not tell which one, or which columns, hold the measures."""
+
+    def __init__(self, candidates: list[TableCandidate]) -> None:
+        super().__init__("choose the table and its columns")
+        self.candidates = candidates
+
+
+def read_plan_upload(data: bytes, filename: str, *, fiscal_year_be: int | None, columns: dict[str, int] | None = None,
+                     table: int | None = None) -> PlanDocument:
+    """Parse an uploaded plan or results report, with the admin's choice of table and columns if given."""
+    def read(path: Path) -> PlanDocument:
+        return read_plan(path, fiscal_year_be=fiscal_year_be, columns=columns or None,
+                         tables=[table] if table else None)
+
     try:
-        return _with_temp_file(data, filename, lambda path: read_plan(path, fiscal_year_be=fiscal_year_be))
+        return _with_temp_file(data, filename, read)
+    except PlanTableChoiceError as exc:
+        raise ColumnsNeeded(exc.candidates) from None
     except PlanImportError as exc:
         raise UploadError(str(exc)) from None
+
+
+def candidate_to_json(candidate: TableCandidate) -> dict[str, Any]:
+    return dataclasses.asdict(candidate)
+
+
+def pack_upload(data: bytes) -> str:
+    """The upload as text for a hidden form field (compressed; the caller seals it)."""
+    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+
+
+def unpack_upload(text: str) -> bytes:
+    return zlib.decompress(base64.b64decode(text))
 
 
 def read_staff_upload(data: bytes, filename: str) -> tuple[list[StaffRow], list]:
@@ -65,10 +97,21 @@ def read_staff_upload(data: bytes, filename: str) -> tuple[list[StaffRow], list]
         raise UploadError(str(exc)) from None
 
 
-def read_scores_upload(data: bytes, filename: str, *, year_be: int | None) -> ScoreDocument:
-    """Parse an uploaded ITA results report or score sheet."""
+class ScoresDisagree(Exception):
+    """Two places in the document give one figure differently; the admin says which to believe."""
+
+    def __init__(self, conflicts: list[ScoreConflict]) -> None:
+        super().__init__("the document contradicts itself")
+        self.conflicts = conflicts
+
+
+def read_scores_upload(data: bytes, filename: str, *, year_be: int | None, prefer: str | None = None
+                       ) -> ScoreDocument:
+    """Parse an uploaded ITA results report or score sheet (``prefer``: the place to believe on a conflict)."""
     try:
-        return _with_temp_file(data, filename, lambda path: read_scores(path, year_be=year_be))
+        return _with_temp_file(data, filename, lambda path: read_scores(path, year_be=year_be, prefer=prefer))
+    except ScoreConflictError as exc:
+        raise ScoresDisagree(exc.conflicts) from None
     except ScoreImportError as exc:
         raise UploadError(str(exc)) from None
 

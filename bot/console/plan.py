@@ -70,16 +70,56 @@ def plan():
                            max_bytes=UPLOAD_MAX_BYTES, suffixes=imports.PLAN_SUFFIXES)
 
 
+# The roles a column may take in the picker, in the order a plan's table usually has them.
+COLUMN_CHOICES = (("", "ไม่ใช้"), ("number", "ลำดับ"), ("group", "ประเด็น/กลุ่ม"), ("measure", "มาตรการ"),
+                  ("steps", "ขั้นตอน/วิธีการ"), ("unit", "ผู้รับผิดชอบ"), ("period", "ระยะเวลา"),
+                  ("result", "ผลการดำเนินการ"), ("outcome", "ผลลัพธ์"), ("indicator", "ตัวชี้วัด"),
+                  ("question", "ข้อคำถาม"), ("cadence", "ความถี่การรายงาน"))
+
+
 @bp.post("/plan/preview")
 @admin_only
 def plan_preview():
     try:
         year = forms.year_be(request.form.get("year"))
         data, name = forms.upload("file", imports.PLAN_SUFFIXES)
-        doc = imports.read_plan_upload(data, name, fiscal_year_be=year)
     except forms.FormError as exc:
         flash(str(exc), "error")
         return redirect(url_for("console.plan"))
+    return _preview_upload(data, name, year)
+
+
+@bp.post("/plan/columns")
+@admin_only
+def plan_columns():
+    """Read the upload again with the table and columns the admin chose."""
+    org_id = visitor().organisation_id
+    try:
+        upload = imports.unseal(services().settings.signing_key, "plan-upload", org_id, request.form.get("upload"))
+    except imports.StalePreview:
+        flash(texts.CONSOLE_PLAN_PREVIEW_STALE, "error")
+        return redirect(url_for("console.plan"))
+    table = forms.whole_number(request.form.get("table"))
+    columns: dict[str, int] = {}
+    for key, role in request.form.items():
+        column = forms.whole_number(key.removeprefix(f"t{table}c")) if key.startswith(f"t{table}c") else None
+        if column and role in dict(COLUMN_CHOICES) and role:
+            columns.setdefault(role, column)
+    if "measure" not in columns:
+        flash(texts.CONSOLE_COLUMNS_NEED_MEASURE, "error")
+        return _ask_columns(upload, upload["candidates"], status=400)
+    return _preview_upload(imports.unpack_upload(upload["data"]), upload["file"], upload["year"], columns=columns,
+                           table=table)
+
+
+def _preview_upload(data: bytes, name: str, year: int | None, *, columns: dict[str, int] | None = None,
+                    table: int | None = None):
+    try:
+        doc = imports.read_plan_upload(data, name, fiscal_year_be=year, columns=columns, table=table)
+    except imports.ColumnsNeeded as exc:
+        candidates = [imports.candidate_to_json(c) for c in exc.candidates]
+        upload = {"data": imports.pack_upload(data), "file": name, "year": year, "candidates": candidates}
+        return _ask_columns(upload, candidates)
     except imports.UploadError as exc:
         flash(texts.CONSOLE_FILE_UNREADABLE.format(reason=exc), "error")
         return redirect(url_for("console.plan"))
@@ -95,6 +135,13 @@ def plan_preview():
                "notes": notes, "file": name, "format": doc.source_format}
     sealed = imports.seal(services().settings.signing_key, "plan", org.id, payload)
     return _render_preview(sealed, payload, doc.measures, year or doc.fiscal_year_be, errors=[])
+
+
+def _ask_columns(upload: dict, candidates: list[dict], *, status: int = 200):
+    """The candidate tables, each column with a picker preset to the importer's guess."""
+    sealed = imports.seal(services().settings.signing_key, "plan-upload", visitor().organisation_id, upload)
+    return render_template("console/plan_columns.html", upload=sealed, file=upload["file"], candidates=candidates,
+                           choices=COLUMN_CHOICES), status
 
 
 def _render_preview(sealed: str, payload: dict, measures: list[PlanMeasure], year: int | None, *,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from urllib.parse import unquote
 
 from sqlmodel import select
@@ -164,3 +165,42 @@ def test_download_the_years_report_and_every_answer(client, services, world, cha
     answers = client.get(f"/console/reports/answers.csv?year={year}")
     assert "ประกาศบนเว็บไซต์แล้ว" in answers.data.decode("utf-8-sig")
     assert client.get("/console/reports/answers.csv?year=2400").status_code == 404
+
+
+def test_a_plan_whose_columns_are_unclear_gets_a_column_picker_then_a_preview(client, services, world, session):
+    csrf = _admin(client, services, world)
+    before = len(session.exec(select(Measure)).all())
+    ambiguous = Path(__file__).resolve().parents[1] / "fixtures" / "documents" / "plan_ambiguous.txt"
+    asked = client.post("/console/plan/preview", content_type="multipart/form-data", data={
+        "csrf_token": csrf, "file": (io.BytesIO(ambiguous.read_bytes()), "plan.txt")})
+    assert asked.status_code == 200 and 'data-testid="column-picker"' in asked.text
+    assert 'name="t1c3"' in asked.text  # every column of the candidate table has a picker
+    upload = asked.text.split('name="upload" value="')[1].split('"')[0]
+    no_measure = client.post("/console/plan/columns", data={"csrf_token": csrf, "upload": upload, "table": "1",
+                                                             "t1c1": "steps"})
+    assert no_measure.status_code == 400 and texts.CONSOLE_COLUMNS_NEED_MEASURE in no_measure.text
+    chosen = client.post("/console/plan/columns", data={"csrf_token": csrf, "upload": upload, "table": "1",
+                                                         "t1c1": "measure", "t1c2": "steps", "t1c3": "outcome"})
+    assert chosen.status_code == 200, chosen.text
+    assert "ส่งเสริมการมีส่วนร่วมของประชาชน" in chosen.text and 'name="sealed"' in chosen.text
+    assert len(session.exec(select(Measure)).all()) == before  # still nothing stored
+    forged = client.post("/console/plan/columns", data={"csrf_token": csrf, "upload": upload + "x", "table": "1",
+                                                         "t1c1": "measure"}, follow_redirects=True)
+    assert texts.CONSOLE_PLAN_PREVIEW_STALE in forged.text
+
+
+def test_scores_that_contradict_each_other_ask_which_place_to_believe(client, services, world, session):
+    csrf = _admin(client, services, world)
+    conflict = Path(__file__).resolve().parents[1] / "fixtures" / "documents" / "scores_conflict.txt"
+    asked = client.post("/console/scores/preview", content_type="multipart/form-data", data={
+        "csrf_token": csrf, "file": (io.BytesIO(conflict.read_bytes()), "scores.txt")})
+    assert asked.status_code == 200 and 'data-testid="score-conflicts"' in asked.text
+    assert "--prefer" not in asked.text  # the CLI's flag means nothing in a browser
+    assert available_years(session, organisation_id=world.org.id) == []
+    upload = asked.text.split('name="upload" value="')[1].split('"')[0]
+    chosen = client.post("/console/scores/prefer", data={"csrf_token": csrf, "upload": upload, "prefer": "first"})
+    assert chosen.status_code == 200 and 'name="sealed"' in chosen.text  # the ordinary preview, nothing saved
+    assert available_years(session, organisation_id=world.org.id) == []
+    odd = client.post("/console/scores/prefer", data={"csrf_token": csrf, "upload": upload, "prefer": "anything"},
+                      follow_redirects=True)
+    assert texts.CONSOLE_SCORES_CHOOSE in odd.text
