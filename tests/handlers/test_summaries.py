@@ -432,3 +432,76 @@ def test_inactive_officers_are_not_due(session, world):
     progress = period_progress(session, organisation_id=world.org.id, period=_period())
     # สำนักปลัด has no active officer left to owe measure 2; กองคลัง still owes 1 and 3.
     assert (progress.total.reported, progress.total.due) == (0, 2)
+
+
+# -- the unit of progress: who owes what -------------------------------------------------------------------------
+
+def test_a_units_measure_is_owed_once_by_the_unit_and_never_by_its_supervisor(session):
+    from models.plan import Assignment
+    from models.reports import reporting_snapshot
+
+    world = make_world(session, officers=[(SOMCHAI, "กองคลัง", "officer"), ("สมปอง ขยัน", "กองคลัง", "officer"),
+                                          (BOSS, "กองคลัง", "supervisor")],
+                       measures=[("1", "เปิดเผยข้อมูล", "กองคลัง"), ("2", "คู่มือ", "กองคลัง")])
+    snapshot = reporting_snapshot(session, organisation_id=world.org.id, period=_period())
+    assert snapshot.due(world.officers[BOSS].id) == []  # the ปลัด is neither reminded nor nudged
+    assert len(snapshot.pending(world.officers["สมปอง ขยัน"].id)) == 2
+    _save(session, world, SOMCHAI, "1", "done", percent=100)
+    snapshot = reporting_snapshot(session, organisation_id=world.org.id, period=_period())
+    # สมชาย's report covers the unit: his colleague is not reminded of measure 1 again.
+    assert [m.ref for m in snapshot.pending(world.officers["สมปอง ขยัน"].id)] == ["2"]
+    assert snapshot.statuses[world.officers["สมปอง ขยัน"].id][world.measures["1"].id] == ("done", 100)
+    # An admin's hand-made assignment names the supervisor: then he owes it too.
+    session.exec(sa_update_source(Assignment, world.measures["2"].id, world.officers[BOSS].id))
+    session.commit()
+    snapshot = reporting_snapshot(session, organisation_id=world.org.id, period=_period())
+    assert [m.ref for m in snapshot.due(world.officers[BOSS].id)] == ["2"]
+
+
+def sa_update_source(assignment, measure_id, officer_id):
+    import sqlalchemy as sa
+
+    return sa.update(assignment).where(assignment.measure_id == measure_id,
+                                       assignment.officer_id == officer_id).values(source="manual")
+
+
+def test_one_denominator_across_summary_year_pending_and_chart(chat, session):
+    from handlers.summaries import chart_data
+    from models.summaries import pending_parties, period_progress, year_progress
+
+    world = make_world(session, officers=[(SOMCHAI, "กองคลัง", "officer"), ("สมปอง ขยัน", "กองคลัง", "officer"),
+                                          (SOMYING, "สำนักปลัด", "officer"), (BOSS, "สำนักปลัด", "supervisor")])
+    _save(session, world, SOMCHAI, "1", "done", percent=100)
+    _save(session, world, "สมปอง ขยัน", "1", "done", percent=100)  # a second report on the same measure
+    period, org = _period(), world.org.id
+    progress = period_progress(session, organisation_id=org, period=period)
+    year = year_progress(session, organisation_id=org, period=period)
+    pending, due = pending_parties(session, organisation_id=org, period=period)
+    assert (progress.total.reported, progress.total.due) == (1, 3)  # 3 measures due, one of them complete
+    assert year.months[-1][1] == progress.total and due == progress.total.due
+    assert "ส่งรายงานแล้ว 1/3 (33%)" in _alt(chat.text(_user(world), "สรุป"))
+    assert "มาตรการที่ครบกำหนด 3 รายการ" in _alt(chat.text(_user(world), "สรุป"))
+    units = {bar.name: bar.period_percent for bar in chart_data(year, world.org.name).units}
+    assert units == {"กองคลัง": 50, "สำนักปลัด": 0}
+    assert BOSS not in {name for p in pending for name in p.names}
+
+
+def test_filters_work_the_same_on_every_supervisor_command(chat, session):
+    with time_machine.travel(datetime(2025, 1, 15, 3, 0, tzinfo=UTC), tick=True):
+        world = make_world(session, officers=[(SOMCHAI, "กองคลัง", "officer"), ("ช่าง ซ่อมดี", "กองช่าง", "officer"),
+                                              (BOSS, "สำนักปลัด", "supervisor")],
+                           measures=[("1", "เปิดเผยข้อมูล", "กองคลัง"), ("2", "ซ่อมถนน", "กองช่าง")])
+        _save(session, world, SOMCHAI, "1", "done", percent=100, period=date(2024, 12, 1))
+        boss = _user(world)
+        pending = chat.text(boss, "ค้างส่ง กองช่าง").text
+        assert "กองช่าง" in pending and "กองคลัง" not in pending and "เฉพาะกองช่าง" in pending
+        december = _alt(chat.text(boss, "สรุป ธันวาคม"))
+        assert "รอบเดือนธันวาคม 2567" in december and "ส่งรายงานแล้ว 1/2 (50%)" in december
+        assert "ไม่พบหน่วยงาน" not in december
+        both = _alt(chat.text(boss, "สรุป ธ.ค. กองคลัง"))
+        assert "รอบเดือนธันวาคม 2567" in both and "เฉพาะกองคลัง" in both and "1/1 (100%)" in both
+        in_december = chat.text(boss, "ค้างส่ง เดือนธันวาคม").text
+        assert "รอบเดือนธันวาคม 2567" in in_december and "• กองช่าง: 1 มาตรการ (2)" in in_december
+        assert "เฉพาะมาตรการ 2" in chat.text(boss, "ค้างส่ง มาตรการ 2").text
+        year = _alt(chat.text(boss, "สรุปปี กองช่าง"))
+        assert "เฉพาะกองช่าง" in year and "รวมทั้งปี ส่งแล้ว 0/4 (0%)" in year
