@@ -364,6 +364,20 @@ ANNUAL_YEARS_KNOWN = "ปีที่มีมาตรการ: {years}\nพ�
 ANNUAL_FILE_NAME = "รายงานผลมาตรการ ITA {year}"
 
 # -- scores (ITA score questions, continued) -----------------------------------------
+SCORE_RANKING_UNKNOWN = (
+    "ขออภัยค่ะ Tidtam ไม่มีข้อมูลอันดับเทียบกับหน่วยงานอื่น เพราะเอกสารของหน่วยงานไม่ได้ระบุไว้\n"
+    "ที่ตอบได้คือคะแนนและระดับของหน่วยงานเอง เทียบกับปีก่อน และตัวชี้วัดที่ควรปรับปรุงค่ะ"
+)
+ADVICE_HEAD = "ตัวชี้วัดที่ยังต่ำกว่า {target} คะแนน ปี {year} (เรียงจากห่าง{level}มากที่สุด):"
+ADVICE_LEVEL_PASS = "เกณฑ์ผ่าน"
+ADVICE_LEVEL_EXCELLENT = "ระดับผ่านดีเยี่ยม"
+ADVICE_ALL_ABOVE = "ปี {year} ทุกตัวชี้วัดได้ {target} คะแนนขึ้นไปแล้วค่ะ"
+ADVICE_INDICATOR = "\n• {label}: {score} คะแนน ({against})"
+ADVICE_QUESTIONS = "   ข้อที่ได้คะแนนต่ำ: {items}"
+ADVICE_MEASURE = "   - มาตรการ {ref} {title}: {status}"
+ADVICE_NO_MEASURES = "   - ยังไม่มีมาตรการที่ระบุว่ามุ่งยกระดับตัวชี้วัดนี้"
+ADVICE_NOT_DUE = "รอบนี้ไม่ต้องรายงาน"
+ADVICE_BTN_MEASURES = "มาตรการตัวชี้วัด {number}"
 SCORE_SUBJECT_TOOL_NAMED = "แบบวัด {tool} (ตัวชี้วัดที่ {numbers})"
 
 # -- summaries (supervisors), Flex labels ----------------------------------------------
