@@ -417,8 +417,11 @@ def task_futures(services, monkeypatch):
     return futures
 
 
-def _links(text: str) -> list[str]:
-    return re.findall(r"https://tidtam\.example/files/\S+", text)
+def _links(message: dict) -> list[str]:
+    """The buttons' links of the year's report message (Word first, then Excel)."""
+    assert message["type"] == "flex", message  # buttons to tap, not long links in plain text
+    buttons = message["contents"]["footer"]["contents"]
+    return [b["action"]["uri"] for b in buttons if b["action"]["uri"].startswith("https://tidtam.example/files/")]
 
 
 def test_annual_report_from_chat_end_to_end(chat, client, line, session, chat_world, task_futures):
@@ -432,8 +435,11 @@ def test_annual_report_from_chat_end_to_end(chat, client, line, session, chat_wo
     assert len(task_futures) == 1 and task_futures[0].result(timeout=60) is True
 
     (push,) = line.messages_to(supervisor.line_user_id)
-    links = _links(push["text"])
-    assert len(links) == 2 and f"พ.ศ. {year} พร้อมแล้ว" in push["text"]
+    links = _links(push)
+    assert len(links) == 2 and f"พ.ศ. {year} พร้อมแล้ว" in push["altText"]
+    assert [b["action"]["label"] for b in push["contents"]["footer"]["contents"]] == [
+        texts.ANNUAL_BTN_DOCX, texts.ANNUAL_BTN_XLSX]
+    assert "https://" not in push["altText"]
     docx_response = client.get(links[0].removeprefix("https://tidtam.example"))
     assert docx_response.status_code == 200
     assert docx_response.mimetype.endswith("wordprocessingml.document")
@@ -455,7 +461,7 @@ def test_links_expire_after_a_day_and_refuse_tampering(chat, client, chat_world,
     user = chat_world.officers["ประยุทธ์ หัวหน้า"].line_user_id
     chat.text(user, "annual report")
     task_futures[0].result(timeout=60)
-    link = _links(line.messages_to(user)[0]["text"])[0].removeprefix("https://tidtam.example")
+    link = _links(line.messages_to(user)[0])[0].removeprefix("https://tidtam.example")
     with time_machine.travel(utcnow() + timedelta(hours=23)):
         assert client.get(link).status_code == 200
     with time_machine.travel(utcnow() + timedelta(hours=25)):
