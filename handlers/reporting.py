@@ -155,10 +155,11 @@ def _start_from_typed(ctx: Context, officer: Officer, parsed, *, via: str) -> Re
         return problem
     data: dict[str, Any] = {"m": measure.id, "p": views.period_param(current_period(ctx.now, ctx.settings.tz)),
                             "for": officer.id if officer.id != ctx.officer.id else None, "via": via}
-    if (parsed.status is not None or parsed.ambiguous_status) and parsed.text.strip():
+    if parsed.status is not None or parsed.ambiguous_status:
         # Everything came in one message: once the status is clear, go straight to confirm.
-        # Without a "what was done" text the flow asks for it, as the buttons do.
-        data["summary"] = parsed.text.strip()
+        # Without a "what was done" text the flow still asks for it, as the buttons do.
+        if parsed.text.strip():
+            data["summary"] = parsed.text.strip()
         data["more_done"] = True
     if parsed.status is not None:
         data["status"] = parsed.status.value

@@ -79,7 +79,7 @@ def test_a_percentage_over_100_is_not_dropped_silently(chat, world):
 def test_a_typed_report_without_what_was_done_asks_for_it(chat, world):
     assert texts.ASK_PERCENT in chat.text(_user(world), "รายงาน 1 กำลังทำ").texts
     assert chat.text(_user(world), "50").text == texts.ASK_SUMMARY  # as the buttons ask
-    assert texts.ASK_MORE in chat.text(_user(world), "ประชุมทีมแล้ว").texts
+    assert "กรุณาตรวจสอบรายงาน" in chat.text(_user(world), "ประชุมทีมแล้ว").text
 
 
 def test_history_of_an_unknown_measure_shows_the_list(chat, world):

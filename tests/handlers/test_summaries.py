@@ -81,7 +81,7 @@ def _report_through_chat(chat, world):
     somchai = _user(world, SOMCHAI)
     assert "กรุณาตรวจสอบรายงาน" in chat.text(somchai, "รายงาน 1 ดำเนินการแล้ว 100% เผยแพร่ประกาศจัดซื้อครบทุกรายการ").text
     assert "บันทึกรายงานมาตรการ 1" in chat.text(somchai, "ยืนยัน").text
-    chat.text(somchai, "รายงาน ๓ กำลังดำเนินการ ๖๐%")
+    chat.text(somchai, "รายงาน ๓ กำลังดำเนินการ ๖๐% ทบทวนคู่มือแล้วครึ่งหนึ่ง")
     assert "บันทึกรายงานมาตรการ 3" in chat.text(somchai, "ยืนยัน").text
 
 
