@@ -97,6 +97,10 @@ MEASURES = [
      "งานนิติการ", "ตุลาคม {y1} - กันยายน {y2} (รายไตรมาส)"),
 ]
 
+# The indicator each measure targets, in plan order (the plan's ตัวชี้วัด column), so questions such as
+# "มาตรการของตัวชี้วัดที่ 9" and the advice answers have something to point at in the demo.
+MEASURE_INDICATORS = (1, 2, 4, 3, 5, 5, 6, 7, 8, 8, 6, 9, 9, 9, 9, 10, 10)
+
 # Indicator scores for the two most recent assessments (fictional).
 SCORES = {
     1: (96.12, 98.40), 2: (88.35, 92.10), 3: (94.80, 95.55), 4: (82.14, 87.90), 5: (90.00, 93.27),
@@ -107,7 +111,7 @@ SCORES = {
 def plan_text(year_be: int) -> str:
     """The demo plan as a report exported to text, for fiscal year ``year_be``."""
     y1, y2 = to_thai_digits(str(year_be - 1)[-2:]), to_thai_digits(str(year_be)[-2:])
-    header = "มาตรการ/แนวทาง\tขั้นตอน/วิธีการดำเนินการ\tหน่วยงานผู้รับผิดชอบ\tระยะเวลาดำเนินการ"
+    header = "มาตรการ/แนวทาง\tขั้นตอน/วิธีการดำเนินการ\tหน่วยงานผู้รับผิดชอบ\tระยะเวลาดำเนินการ\tตัวชี้วัด"
     lines = [
         f"แผนมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. {to_thai_digits(str(year_be))}",
         ORG, f"อำเภอ{DISTRICT} จังหวัด{PROVINCE}", "",
@@ -118,7 +122,9 @@ def plan_text(year_be: int) -> str:
             lines += ["", section, "", header]
             continue
         number += 1
-        lines.append(f"{to_thai_digits(str(number))}. {title}\t{steps}\t{unit}\t{period.format(y1=y1, y2=y2)}")
+        indicator = to_thai_digits(str(MEASURE_INDICATORS[number - 1]))
+        lines.append(f"{to_thai_digits(str(number))}. {title}\t{steps}\t{unit}\t{period.format(y1=y1, y2=y2)}"
+                     f"\tตัวชี้วัดที่ {indicator}")
     return "\n".join(lines) + "\n"
 
 

@@ -170,9 +170,13 @@ class _Invalid(Exception):
         self.details = details
 
 
+LOCAL_MEDIA_PREFIXES = ("http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/")
+
+
 class _Checker:
-    def __init__(self) -> None:
+    def __init__(self, *, allow_local_media: bool = False) -> None:
         self.details: list[dict[str, str]] = []
+        self.allow_local_media = allow_local_media
 
     def error(self, prop: str, message: str) -> None:
         self.details.append({"message": message, "property": prop})
@@ -202,6 +206,8 @@ class _Checker:
 
     def url(self, obj: dict, key: str, prop: str, *, max_len: int = MAX_MEDIA_URL) -> None:
         value = self.string(obj, key, prop, max_len=max_len)
+        if value is not None and self.allow_local_media and value.startswith(LOCAL_MEDIA_PREFIXES):
+            return  # development only: the phone is this machine's browser, which can fetch it
         if value is not None and not value.startswith("https://"):
             self.error(f"{prop}.{key}", "must be an https URL")
 
@@ -519,8 +525,11 @@ class FakeLine:
     """A fake LINE Messaging API server. See the module docstring."""
 
     def __init__(self, *, access_token: str = "test-token", channel_secret: str | None = None,
-                 quota_limit: int | None = None) -> None:
+                 quota_limit: int | None = None, allow_local_media: bool = False) -> None:
         self.access_token = access_token
+        # LINE takes only https media URLs. In `make run` the bot's files are served at
+        # http://127.0.0.1, so the development set-up (scripts/run.sh) lets those through.
+        self.allow_local_media = allow_local_media
         self.channel_secret = channel_secret
         self.quota_limit: int | None = quota_limit
         self.quota_used = 0
@@ -854,7 +863,7 @@ class FakeLine:
             if expiry is None or token in self._used_reply_tokens \
                     or expiry <= time.monotonic():
                 return _error(400, INVALID_REPLY_TOKEN)
-            check = _Checker()
+            check = _Checker(allow_local_media=self.allow_local_media)
             check.messages(body.get("messages"))
             check.raise_if_any()
             self._used_reply_tokens.add(token)
@@ -881,7 +890,7 @@ class FakeLine:
                     409, {"message": RETRY_KEY_ACCEPTED, **extra},
                     headers={"x-line-accepted-request-id": earlier["requestId"]},
                 )
-            check = _Checker()
+            check = _Checker(allow_local_media=self.allow_local_media)
             to = body.get("to")
             if multicast:
                 if not isinstance(to, list) or not 1 <= len(to) <= MAX_MULTICAST_TO \
@@ -909,7 +918,7 @@ class FakeLine:
     def _ep_validate_message(self, payload: Any, kind: str, **_: Any) -> Response:
         if kind not in ("reply", "push", "multicast", "narrowcast", "broadcast"):
             return _error(404, f"Not found: validate/{kind}")
-        check = _Checker()
+        check = _Checker(allow_local_media=self.allow_local_media)
         check.messages(self._body(payload).get("messages"))
         check.raise_if_any()
         return _json_response(200, {})
@@ -1202,9 +1211,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--channel-secret", default=None)
     parser.add_argument("--quota-limit", type=int, default=None)
     parser.add_argument("--quiet", action="store_true", help="do not print each request")
+    parser.add_argument("--allow-local-media", action="store_true",
+                        help="development: accept http://127.0.0.1 and http://localhost image URLs "
+                             "(real LINE takes https only)")
     args = parser.parse_args(argv)
     fake = FakeLine(access_token=args.access_token, channel_secret=args.channel_secret,
-                    quota_limit=args.quota_limit)
+                    quota_limit=args.quota_limit, allow_local_media=args.allow_local_media)
     if not args.quiet:
         def show(call: Call) -> None:
             print(f"{call.status} {call.method} {call.path}", flush=True)

@@ -54,6 +54,21 @@ def annual_report_command(ctx: Context, args: str) -> Reply:
     return [views.text(texts.ANNUAL_PREPARING.format(year=year))]
 
 
+def annual_ready_message(year_be: int, total: int, reported: int, links: dict[str, str], hours: int) -> dict:
+    """The report's files as two buttons to tap (Word, Excel), not long links in plain text."""
+    body = texts.ANNUAL_READY.format(year=year_be, total=total, reported=reported, hours=hours)
+    bubble = {"type": "bubble", "size": "kilo",
+              "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": [
+                  {"type": "text", "text": line, "wrap": True, "size": "sm", **({"weight": "bold"} if not i else {})}
+                  for i, line in enumerate(body.splitlines()) if line]},
+              "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": [
+                  {"type": "button", "style": "primary", "height": "sm", "color": "#2B579A",
+                   "action": views.uri_action(texts.ANNUAL_BTN_DOCX, links["docx"])},
+                  {"type": "button", "style": "primary", "height": "sm", "color": "#217346",
+                   "action": views.uri_action(texts.ANNUAL_BTN_XLSX, links["xlsx"])}]}}
+    return views.flex(body, bubble)
+
+
 def send_annual_report(services: Services, *, to: Recipient, year_be: int, now: datetime | None = None) -> bool:
     """Build the DOCX and XLSX, then push the asker both download links."""
     settings = services.settings
@@ -73,10 +88,8 @@ def send_annual_report(services: Services, *, to: Recipient, year_be: int, now: 
         for fmt in ("docx", "xlsx"):
             path = write_report(report, new_file_path(settings, f".{fmt}"), fmt)
             links[fmt] = signed_url(settings, path, download_name=f"{name}.{fmt}")
-        message = texts.ANNUAL_READY.format(year=year_be, total=len(report.measures),
-                                            reported=report.reported_count, docx=links["docx"],
-                                            xlsx=links["xlsx"], hours=LINK_MAX_AGE // 3600)
-        return push(services, to, [views.text(message)])
+        return push(services, to, [annual_ready_message(year_be, len(report.measures), report.reported_count,
+                                                        links, LINK_MAX_AGE // 3600)])
     except Exception:
         log.exception("annual report %s for organisation %s failed", year_be, to.organisation_id)
         push(services, to, [views.text(texts.ANNUAL_FAILED)], apologise=False)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from sqlmodel import Session
 
 from core.services import Services
@@ -151,3 +153,27 @@ def match_command(text: str) -> Match | None:
             if best is None or len(w) > len(best.word):
                 best = Match(cmd, word, rest.strip())
     return best
+
+
+TYPO_MIN_LENGTH = 4
+
+
+def match_typo(text: str) -> Match | None:
+    """A command whose word was mistyped in the first word of the text ("รายงน 4", "สรุบ"), or None.
+
+    Only whole first words are compared, with Thai command words of four
+    letters or more, and only one slip is forgiven (two in words of seven
+    letters or more), so ordinary sentences are not taken for commands.
+    """
+    cleaned = clean_command_text(text)
+    first, _, rest = cleaned.partition(" ")
+    if len(first) < TYPO_MIN_LENGTH:
+        return None
+    words = {word: cmd for cmd in _commands for word in cmd.words
+             if len(word) >= TYPO_MIN_LENGTH and " " not in word and not word.isascii()}
+    allowed = 1 if len(first) < 7 else 2
+    found = process.extract(first, list(words), scorer=Levenshtein.distance, score_cutoff=allowed, limit=2)
+    if not found or (len(found) > 1 and found[0][1] == found[1][1] and words[found[0][0]] is not words[found[1][0]]):
+        return None
+    word = found[0][0]
+    return Match(words[word], word, rest.strip())

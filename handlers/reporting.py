@@ -7,6 +7,7 @@ collected, so an edit simply forgets one answer and asks again.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,8 @@ from models.reports import (
 )
 
 FLOW = "report"
+# A figure over 100 typed as a percentage: the parser drops it, so say so instead of silently ignoring it.
+OVER_100_PERCENT = re.compile(r"(?<![0-9.])([1-9][0-9]{2,})(?:\.[0-9]+)?\s*(?:%|เปอร์เซ็นต์|เปอร์เซ็น)|ร้อยละ\s*([1-9][0-9]{2,})")
 PERCENT_BUTTONS = (25, 50, 75, 100)
 STATUS_ORDER = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.BLOCKED)
 
@@ -112,7 +115,20 @@ def report_command(ctx: Context, args: str) -> Reply:
     parsed = parse_report_command(ctx.raw_text) if ctx.raw_text else None
     if parsed is None:
         parsed = parse_report_command(f"รายงาน {args}")
-    return _start_from_typed(ctx, ctx.officer, parsed, via="shortcut")
+    reply = _start_from_typed(ctx, ctx.officer, parsed, via="shortcut")
+    over = OVER_100_PERCENT.search(to_arabic_digits(ctx.raw_text or args))
+    if over and parsed is not None and parsed.percent is None:
+        value = over.group(1) or over.group(2)
+        conversation = flows.active(ctx)
+        if conversation is not None and conversation.data.get("status") == Status.DONE.value:
+            return [views.text(texts.PERCENT_OVER_100_DONE.format(value=value)), *reply[:4]]
+        if conversation is not None and conversation.data.get("percent") is None and conversation.step != "percent" \
+                and conversation.data.get("status"):
+            flows.advance(ctx, conversation, "percent")
+            return [views.text(texts.PERCENT_OVER_100.format(value=value)),
+                    views.text(texts.ASK_PERCENT, [views.say_action(f"{p}%") for p in PERCENT_BUTTONS])]
+        return [views.text(texts.PERCENT_OVER_100.format(value=value)), *reply[:4]]
+    return reply
 
 
 @command("รายงานแทน", "report for", role=Role.SUPERVISOR, usage="รายงานแทน ชื่อ เลขมาตรการ สถานะ ...")
@@ -141,10 +157,12 @@ def _start_from_typed(ctx: Context, officer: Officer, parsed, *, via: str) -> Re
                             "for": officer.id if officer.id != ctx.officer.id else None, "via": via}
     if parsed.status is not None or parsed.ambiguous_status:
         # Everything came in one message: once the status is clear, go straight to confirm.
-        data["summary"] = parsed.text.strip()
+        # Without a "what was done" text the flow still asks for it, as the buttons do.
+        if parsed.text.strip():
+            data["summary"] = parsed.text.strip()
         data["more_done"] = True
-        if parsed.status is not None:
-            data["status"] = parsed.status.value
+    if parsed.status is not None:
+        data["status"] = parsed.status.value
     if parsed.percent is not None:
         data["percent"] = parsed.percent
     conversation = flows.start(ctx, FLOW, "status", data)
@@ -395,7 +413,12 @@ def history_command(ctx: Context, args: str) -> Reply:
         return [views.text(texts.ASK_HISTORY_MEASURE, quick)]
     found = find_measure(ctx.session, organisation_id=ctx.officer.organisation_id, number=args.split()[0])
     if len(found) != 1:
-        return [views.text(texts.UNKNOWN_MEASURE.format(number=args.split()[0]))]
+        # Show the list the sentence asks the officer to choose from.
+        measures = assigned_measures(ctx.session, officer_id=ctx.officer.id)
+        quick = [views.say_action(f"{m.ref} {m.title}", f"ประวัติ {m.ref}") for m in measures[:13]]
+        listing = [texts.MEASURE_LINE_PLAIN.format(ref=m.ref, title=views.cut(m.title, 40)) for m in measures[:20]]
+        return [views.text(views.lines([texts.UNKNOWN_MEASURE.format(number=args.split()[0]), *listing,
+                                        texts.HISTORY_HOW_TO]), quick)]
     measure = found[0]
     rows = report_history(ctx.session, officer_id=ctx.officer.id, measure_id=measure.id)
     if not rows:

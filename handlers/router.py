@@ -1,7 +1,8 @@
 """Route one LINE event to the handler that answers it.
 
 Order for a text message: cancel → a command → the user's open flow → the
-registration prompt for strangers → score questions → a short help. In group
+registration prompt for strangers → a greeting ("สวัสดีค่ะ", "?", "เมนู") → a
+mistyped command ("รายงน 4") → score and advice questions → a short help. In group
 chats only commands and mentions are answered, never small talk.
 """
 from __future__ import annotations
@@ -25,9 +26,17 @@ from sqlmodel import Session, select
 from core.services import Services
 from handlers import flows
 from handlers.groups import group_allows_summaries
-from handlers.help import group_help, short_help
+from handlers.help import greeting, group_help, is_greeting, short_help
 from handlers.registration import on_follow, on_unfollow
-from handlers.registry import Context, Reply, clean_command_text, clean_free_text, match_command, postback_handler
+from handlers.registry import (
+    Context,
+    Reply,
+    clean_command_text,
+    clean_free_text,
+    match_command,
+    match_typo,
+    postback_handler,
+)
 from handlers.scores import maybe_answer_score_question
 from line import texts, views
 from models import DeliveryPause, Officer, Role, utcnow
@@ -145,6 +154,11 @@ def _route_text(ctx: Context) -> Reply:
         return [views.text(texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
     if not ctx.officer.active:
         return [views.text(texts.INACTIVE_OFFICER)]
+    if is_greeting(cleaned):
+        return greeting(ctx)
+    typo = match_typo(cleaned)
+    if typo is not None:
+        return run_command(ctx, typo.command, typo.args)
     answer = maybe_answer_score_question(ctx)
     if answer:
         return answer

@@ -26,6 +26,7 @@ from handlers.registry import Context, Reply, command
 from ita.progress_chart import thai_font_path
 from ita.questions import Query, looks_like_score_question, parse_question
 from ita.scores import (
+    EXCELLENT_MARK,
     INDICATORS,
     PASS_MARK,
     TOLERANCE,
@@ -35,10 +36,14 @@ from ita.scores import (
     indicator_of_question,
     round_score,
 )
+from ita.thai import normalize_text
 from ita.vocab.scores import TOOL_NAMES
 from line import texts, views
+from line.cards import status_label
 from models import Measure, Organisation, Role
+from models.reports import current_period
 from models.scores import available_years, scores_for_years
+from models.summaries import NO_REPORT, period_progress
 from outbox.send import Recipient, push
 
 log = logging.getLogger(__name__)
@@ -48,13 +53,36 @@ MAX_LISTED_QUESTIONS = 10
 MAX_LISTED_MEASURES = 15
 QUESTION_LETTER = {"IIT": "i", "EIT": "e", "OIT": "o"}
 CHART_DPI, PREVIEW_DPI = 150, 60
+ADVISED = 3  # indicators an advice answer walks through
+
+# Questions Tidtam cannot answer from the organisation's own documents: say so rather than
+# answer a neighbouring figure ("อันดับเท่าไหร่ของจังหวัด" is not the total score).
+RANKING_WORDS = ("อันดับ", "ลำดับที่", "ของจังหวัด", "ในจังหวัด", "ของอำเภอ", "ในอำเภอ", "ทั้งประเทศ",
+                 "ของประเทศ", "อบต.อื่น", "อบตอื่น", "เทศบาลอื่น", "หน่วยงานอื่น", "ranking", "rank")
+# Asking what to do, not what was scored.
+ADVICE_WORDS = ("ควรปรับปรุง", "ปรับปรุงเรื่องไหน", "ปรับปรุงอะไร", "เรื่องไหนก่อน", "ต้องทำยังไง", "ต้องทำอย่างไร",
+                "ทำยังไงให้", "ทำอย่างไรให้", "อยากได้", "ทำไม", "ทำอะไรไปบ้าง", "ทำอะไรบ้าง", "คำแนะนำ",
+                "แนะนำ")
+EXCELLENT_WORDS = ("ดีเยี่ยม", "95")
 
 
 # -- entry points -------------------------------------------------------------------
 
+def _has(text: str, words: Sequence[str]) -> bool:
+    squashed = "".join(normalize_text(text).lower().split())
+    return any("".join(word.lower().split()) in squashed for word in words)
+
+
 def maybe_answer_score_question(ctx: Context) -> Reply | None:
-    """Answer the text if it is a score question; None lets the router show help."""
-    if ctx.officer is None or not looks_like_score_question(ctx.text):
+    """Answer the text if it is a score question, a ranking or an advice question; None lets the router help."""
+    if ctx.officer is None:
+        return None
+    if _has(ctx.text, RANKING_WORDS):
+        return [views.text(texts.SCORE_RANKING_UNKNOWN, _quick())]
+    if _has(ctx.text, ADVICE_WORDS) and (looks_like_score_question(ctx.text) or
+                                         _has(ctx.text, ("ปรับปรุง", "ดีเยี่ยม", "ผ่าน", "คะแนน"))):
+        return advice(ctx, parse_question(ctx.text))
+    if not looks_like_score_question(ctx.text):
         return None
     return answer(ctx, parse_question(ctx.text))
 
@@ -62,6 +90,10 @@ def maybe_answer_score_question(ctx: Context) -> Reply | None:
 @command("คะแนน", "คะแนน ITA", "score", role=Role.OFFICER, usage="คะแนน ITA")
 def score_command(ctx: Context, args: str) -> Reply:
     """ดูคะแนน ITA ของหน่วยงาน หรือถาม เช่น ตัวชี้วัดไหนต่ำกว่า 85"""
+    if args and _has(args, RANKING_WORDS):
+        return [views.text(texts.SCORE_RANKING_UNKNOWN, _quick())]
+    if args and _has(args, ADVICE_WORDS):
+        return advice(ctx, parse_question(ctx.text))
     query = parse_question(ctx.text) if args else Query("overall")
     return answer(ctx, query)
 
@@ -104,9 +136,70 @@ def answer(ctx: Context, query: Query) -> Reply:
     if query.intent == "chart":
         return _start_chart(ctx, year, years)
     data = scores_for_years(ctx.session, organisation_id=organisation_id, years=[year, year - 1])
-    view = _YearView(data[year], data.get(year - 1), years)
+    # File names and line numbers are for admins checking an import, not for officers.
+    view = _YearView(data[year], data.get(year - 1), years, show_sources=ctx.has_role(Role.ADMIN))
     body = _ANSWERS.get(query.intent, _overall)(view, query)
     return [views.text(body, _quick())]
+
+
+# -- advice: what to improve first, and what is being done about it -----------------------------
+
+def advice(ctx: Context, query: Query) -> Reply:
+    """Which indicators are furthest below the pass line (or the next level), and the measures on them."""
+    organisation_id = ctx.officer.organisation_id
+    years = available_years(ctx.session, organisation_id=organisation_id)
+    if not years:
+        org = ctx.session.get(Organisation, organisation_id)
+        return [views.text(texts.SCORE_NO_DATA.format(org=org.name if org else ""))]
+    now = scores_for_years(ctx.session, organisation_id=organisation_id, years=[years[-1]])[years[-1]]
+    if not now.indicators:
+        return [views.text(texts.SCORE_NO_INDICATORS.format(year=now.year_be), _quick())]
+    if query.indicator:
+        chosen = [query.indicator]
+        target = PASS_MARK if now.indicators.get(query.indicator, 100) < PASS_MARK else EXCELLENT_MARK
+        lines = []
+    else:
+        lowest = min(now.indicators.values())
+        target = EXCELLENT_MARK if _has(ctx.text, EXCELLENT_WORDS) or lowest >= PASS_MARK else PASS_MARK
+        chosen = [n for n, v in sorted(now.indicators.items(), key=lambda item: item[1]) if v < target][:ADVISED]
+        if not chosen:
+            return [views.text(texts.ADVICE_ALL_ABOVE.format(year=now.year_be, target=_threshold(target)), _quick())]
+        lines = [texts.ADVICE_HEAD.format(year=now.year_be, target=_threshold(target),
+                                          level=texts.ADVICE_LEVEL_EXCELLENT if target == EXCELLENT_MARK
+                                          else texts.ADVICE_LEVEL_PASS)]
+    period = current_period(ctx.now, ctx.settings.tz)
+    statuses = {m.measure.id: (m.status, m.parties) for m in period_progress(
+        ctx.session, organisation_id=organisation_id, period=period).measures}
+    measures = list(ctx.session.exec(select(Measure).where(
+        Measure.organisation_id == organisation_id, Measure.active,
+        Measure.fiscal_year == select(func.max(Measure.fiscal_year)).where(
+            Measure.organisation_id == organisation_id, Measure.active).scalar_subquery())
+        .order_by(Measure.source_line, Measure.id)).all())
+    for number in chosen:
+        score = now.indicators.get(number)
+        label = _indicator_label(number)
+        if score is None:
+            lines.append(texts.SCORE_NO_INDICATOR.format(label=label, year=now.year_be))
+            continue
+        lines.append(texts.ADVICE_INDICATOR.format(label=label, score=_n(score), against=_against(score, target)))
+        weak = sorted(((code, value) for code, value in now.questions.items()
+                       if indicator_of_question(code, now.year_be) == number and value < target),
+                      key=lambda item: item[1])[:3]
+        if weak:
+            lines.append(texts.ADVICE_QUESTIONS.format(
+                items=", ".join(f"{code.upper()} ({_n(value)})" for code, value in weak)))
+        on_it = [m for m in measures if number in {int(n) for n in m.indicator_numbers or [] if str(n).isdigit()}]
+        if not on_it:
+            lines.append(texts.ADVICE_NO_MEASURES)
+        for measure in on_it[:5]:
+            status, _parties = statuses.get(measure.id, ("", ()))
+            state = (texts.ADVICE_NOT_DUE if not status else
+                     texts.SUM_STATUS_NO_REPORT if status == NO_REPORT else status_label(status))
+            lines.append(texts.ADVICE_MEASURE.format(ref=measure.ref, title=views.cut(measure.title, 50),
+                                                     status=state))
+    quick = [views.say_action(texts.ADVICE_BTN_MEASURES.format(number=n), f"มาตรการของตัวชี้วัดที่ {n}")
+             for n in chosen] + _quick()
+    return [views.text(views.lines(lines), quick)]
 
 
 def _resolve_year(query: Query, years: Sequence[int]) -> int:
@@ -169,6 +262,7 @@ class _YearView:
     now: YearScores
     before: YearScores | None
     years: Sequence[int]
+    show_sources: bool = False
 
     @property
     def year(self) -> int:
@@ -187,7 +281,7 @@ class _YearView:
         return texts.SCORE_VERSUS.format(year=self.previous_year, before=_n(before), change=_change(now, before))
 
     def source(self, key: str) -> str:
-        where = self.now.sources.get(key)
+        where = self.now.sources.get(key) if self.show_sources else None
         return texts.SCORE_SOURCE.format(source=where) if where else ""
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +23,8 @@ from handlers.groups import group_organisation
 from handlers.registry import Context, Reply, command
 from ita.progress_chart import ChartText, ProgressChart, UnitBar, draw_progress_chart
 from ita.status import Status
-from ita.thai import fiscal_year, format_month, format_thai_date
+from ita.thai import fiscal_year, format_month, format_thai_date, normalize_text
+from ita.vocab.time import MONTH_RE, month_of_match
 from line import texts, views
 from line.cards import period_label, status_label
 from models import Measure, Role, Unit
@@ -42,7 +42,7 @@ from models.summaries import (
     measure_detail,
     organisation_and_deadline_day,
     organisation_name,
-    pending_officers,
+    pending_parties,
     period_progress,
     unit_names,
     year_progress,
@@ -53,6 +53,9 @@ log = logging.getLogger(__name__)
 
 YEAR_WORDS = frozenset({"ปี", "ทั้งปี", "ปีงบ", "ปีงบประมาณ", "year"})
 MEASURE_ARG = re.compile(r"^(?:มาตรการ|measure|ข้อ)?\s*(\d+(?:[.\-]\d+)*)\.?$", re.IGNORECASE)
+# A measure number anywhere among the filters: "สรุป กองคลัง 1.2", "ค้างส่ง มาตรการ 3".
+MEASURE_IN_ARGS = re.compile(r"(?:^|\s)(?:มาตรการ|measure|ข้อ)?\s*(\d+(?:[.\-]\d+)*)\.?(?=\s|$)", re.IGNORECASE)
+FILLER_WORDS = ("เดือน", "ของ", "หน่วยงาน", "เฉพาะ", "รอบ")
 MAX_UNIT_ROWS = 15
 MAX_OFFICER_ROWS = 15
 MAX_HISTORY_PERIODS = 6
@@ -135,8 +138,11 @@ def _today(ctx: Context) -> date:
 
 @dataclass(frozen=True)
 class Scope:
+    """What a supervisor's filters narrow an answer to: a unit, a measure and/or a month."""
+
     unit: Unit | None = None
     measure: Measure | None = None
+    month: date | None = None  # a month asked for by name; None: this month
 
 
 def _find_one_measure(ctx: Context, org_id: int, number: str, period: date, again: str
@@ -152,25 +158,57 @@ def _find_one_measure(ctx: Context, org_id: int, number: str, period: date, agai
     return found[0], []
 
 
+def month_asked(month: int, current: date) -> date:
+    """The latest month with that number, not after the current one (ธันวาคม in November: last December)."""
+    year = current.year if month <= current.month else current.year - 1
+    return date(year, month, 1)
+
+
+def split_filters(args: str) -> tuple[int | None, str | None, str]:
+    """Split a supervisor's filter words into (month number, measure number, the rest: a unit's name).
+
+    The same words work on every supervisor command: ``สรุป กองช่าง``,
+    ``ค้างส่ง ธันวาคม``, ``สรุป ธ.ค. กองคลัง``, ``สรุปปี มาตรการ 2``.
+    """
+    text = normalize_text(args)
+    month = None
+    found = MONTH_RE.search(text)
+    if found:
+        month = month_of_match(found)
+        text = text[:found.start()] + " " + text[found.end():]
+    number = None
+    found = MEASURE_IN_ARGS.search(text)
+    if found:
+        number = found.group(1)
+        text = text[:found.start()] + " " + text[found.end():]
+    words = [w for w in text.split() if w not in FILLER_WORDS]
+    rest = " ".join(words)
+    for filler in FILLER_WORDS:  # Thai runs words together: "เดือนธันวาคม", "ของกองคลัง"
+        if rest.startswith(filler) and len(rest) > len(filler):
+            rest = rest[len(filler):].strip()
+    return month, number, rest
+
+
 def _scope(ctx: Context, org_id: int, args: str, period: date, again: str) -> tuple[Scope | None, Reply]:
-    """What ``args`` narrows the answer to: nothing, a measure (a number) or a unit (a name)."""
-    args = args.strip()
-    if not args:
-        return Scope(), []
-    number = MEASURE_ARG.match(args)
+    """Read a supervisor's filters (unit, month, measure), or a question back when one is unclear."""
+    month_number, number, rest = split_filters(args)
+    month = month_asked(month_number, period) if month_number else None
+    measure = unit = None
     if number:
-        measure, reply = _find_one_measure(ctx, org_id, number.group(1), period, again)
-        return (Scope(measure=measure), []) if measure else (None, reply)
-    unit, candidates = find_unit(ctx.session, organisation_id=org_id, text=args)
-    if unit is not None:
-        return Scope(unit=unit), []
-    if candidates:
-        quick = [views.say_action(u.name, f"{again} {u.name}") for u in candidates]
-        return None, [views.text(texts.SUM_AMBIGUOUS_UNIT.format(text=views.cut(args, 40)), quick)]
-    names = unit_names(ctx.session, organisation_id=org_id)
-    quick = [views.say_action(name, f"{again} {name}") for name in names]
-    return None, [views.text(texts.SUM_UNKNOWN_UNIT.format(text=views.cut(args, 40),
-                                                             units=", ".join(names[:20]) or "-"), quick)]
+        measure, reply = _find_one_measure(ctx, org_id, number, month or period, again)
+        if measure is None:
+            return None, reply
+    if rest:
+        unit, candidates = find_unit(ctx.session, organisation_id=org_id, text=rest)
+        if unit is None:
+            if candidates:
+                quick = [views.say_action(u.name, f"{again} {u.name}") for u in candidates]
+                return None, [views.text(texts.SUM_AMBIGUOUS_UNIT.format(text=views.cut(rest, 40)), quick)]
+            names = unit_names(ctx.session, organisation_id=org_id)
+            quick = [views.say_action(name, f"{again} {name}") for name in names]
+            return None, [views.text(texts.SUM_UNKNOWN_UNIT.format(text=views.cut(rest, 40),
+                                                                     units=", ".join(names[:20]) or "-"), quick)]
+    return Scope(unit=unit, measure=measure, month=month), []
 
 
 # -- Flex pieces --------------------------------------------------------------------------
@@ -218,11 +256,12 @@ def _quick_units(units: Sequence[Tally], again: str) -> list[Any]:
 # -- สรุป ------------------------------------------------------------------------------------------
 
 def _scope_line(scope: Scope) -> str:
+    parts = []
     if scope.unit is not None:
-        return texts.SUM_SCOPE_UNIT.format(unit=scope.unit.name)
+        parts.append(texts.SUM_SCOPE_UNIT.format(unit=scope.unit.name))
     if scope.measure is not None:
-        return texts.SUM_SCOPE_MEASURE.format(ref=scope.measure.ref, title=views.cut(scope.measure.title, 60))
-    return ""
+        parts.append(texts.SUM_SCOPE_MEASURE.format(ref=scope.measure.ref, title=views.cut(scope.measure.title, 60)))
+    return " · ".join(parts)
 
 
 def summary_messages(*, org_name: str, progress: PeriodProgress, scope: Scope, deadline: tuple[str, bool],
@@ -244,11 +283,14 @@ def summary_messages(*, org_name: str, progress: PeriodProgress, scope: Scope, d
              for u in progress.units]
     officer_rows: list[tuple[str, str, str]] = []  # (line, status, snippet)
     if scope.measure is not None and not counts_only and progress.measures:
-        for o in progress.measures[0].officers:
-            snippet = views.cut((summaries or {}).get(o.officer_id, ""), SNIPPET)
-            officer_rows.append((texts.SUM_OFFICER_LINE.format(name=o.name, unit=o.unit,
-                                                               status=status_label(o.status, o.percent)),
-                                 o.status, snippet))
+        # Who reported (and what) first: the rest are the same "not reported yet" line.
+        for duty in sorted(progress.measures[0].parties, key=lambda d: not d.status):
+            snippet = views.cut((summaries or {}).get(duty.reporter_id, ""), SNIPPET) if duty.reporter_id else ""
+            line = (texts.SUM_PARTY_UNIT_LINE if duty.party[0] == "unit" else texts.SUM_OFFICER_LINE).format(
+                name=duty.label, unit=duty.unit, status=status_label(duty.status, duty.percent))
+            if duty.party[0] == "unit" and duty.reporter:
+                line += texts.SUM_REPORTED_BY.format(name=duty.reporter)
+            officer_rows.append((line, duty.status, snippet))
         items += [texts.SUM_OFFICERS_HEAD] + [
             line + (("\n" + texts.SUM_OFFICER_TEXT.format(text=snippet)) if snippet else "")
             for line, _, snippet in officer_rows]
@@ -297,16 +339,16 @@ def summary_messages(*, org_name: str, progress: PeriodProgress, scope: Scope, d
     return [views.flex(alt, bubble, quick)]
 
 
-@command("สรุป", "summary", role=Role.SUPERVISOR, group_ok=True, usage="สรุป [หน่วยงาน หรือ เลขมาตรการ]")
+@command("สรุป", "summary", role=Role.SUPERVISOR, group_ok=True, usage="สรุป [หน่วยงาน เลขมาตรการ เดือน]")
 def summary_command(ctx: Context, args: str) -> Reply:
     """ดูความคืบหน้ารอบนี้ รายหน่วยงานและรายมาตรการ (ผู้บังคับบัญชา)"""
     if args.strip().lower() in YEAR_WORDS:
         return year_command(ctx, "")
     org_id = _organisation_id(ctx)
-    period = _period(ctx)
-    scope, reply = _scope(ctx, org_id, args, period, texts.SUM_BTN_SUMMARY)
+    scope, reply = _scope(ctx, org_id, args, _period(ctx), texts.SUM_BTN_SUMMARY)
     if scope is None:
         return reply
+    period = scope.month or _period(ctx)
     progress = period_progress(ctx.session, organisation_id=org_id, period=period,
                                unit_id=scope.unit.id if scope.unit else None,
                                measure_id=scope.measure.id if scope.measure else None,
@@ -359,14 +401,15 @@ def year_messages(*, org_name: str, year: YearProgress, scope: Scope, counts_onl
     return [views.flex(alt, _bubble(org_name, heading, scope_line, body, buttons), quick)]
 
 
-@command("สรุปปี", "summary year", role=Role.SUPERVISOR, group_ok=True, usage="สรุปปี [หน่วยงาน]")
+@command("สรุปปี", "summary year", role=Role.SUPERVISOR, group_ok=True,
+         usage="สรุปปี [หน่วยงาน เลขมาตรการ เดือน]")
 def year_command(ctx: Context, args: str) -> Reply:
     """ดูความคืบหน้าทั้งปีงบประมาณ รายเดือน (ผู้บังคับบัญชา)"""
     org_id = _organisation_id(ctx)
-    period = _period(ctx)
-    scope, reply = _scope(ctx, org_id, args, period, texts.SUM_BTN_YEAR)
+    scope, reply = _scope(ctx, org_id, args, _period(ctx), texts.SUM_BTN_YEAR)
     if scope is None:
         return reply
+    period = scope.month or _period(ctx)
     year = year_progress(ctx.session, organisation_id=org_id, period=period,
                          unit_id=scope.unit.id if scope.unit else None,
                          measure_id=scope.measure.id if scope.measure else None, unnamed_unit=texts.SUM_NO_UNIT)
@@ -378,40 +421,46 @@ def year_command(ctx: Context, args: str) -> Reply:
 
 # -- ค้างส่ง -----------------------------------------------------------------------------------------
 
-@command("ค้างส่ง", "pending", role=Role.SUPERVISOR, group_ok=True)
+@command("ค้างส่ง", "pending", role=Role.SUPERVISOR, group_ok=True, usage="ค้างส่ง [หน่วยงาน เลขมาตรการ เดือน]")
 def pending_command(ctx: Context, args: str) -> Reply:
-    """ดูว่าใครยังไม่ส่งรายงานรอบนี้ และถูกเตือนไปแล้วกี่ครั้ง (ผู้บังคับบัญชา)"""
+    """ดูว่าหน่วยงานใดยังไม่ส่งรายงานรอบนี้ และถูกเตือนไปแล้วกี่ครั้ง (ผู้บังคับบัญชา)"""
     org_id = _organisation_id(ctx)
-    period = _period(ctx)
-    pending, due = pending_officers(ctx.session, organisation_id=org_id, period=period,
-                                    unnamed_unit=texts.SUM_NO_UNIT)
+    scope, reply = _scope(ctx, org_id, args, _period(ctx), texts.SUM_BTN_PENDING)
+    if scope is None:
+        return reply
+    period = scope.month or _period(ctx)
+    pending, due = pending_parties(ctx.session, organisation_id=org_id, period=period,
+                                   unit_id=scope.unit.id if scope.unit else None,
+                                   measure_id=scope.measure.id if scope.measure else None,
+                                   unnamed_unit=texts.SUM_NO_UNIT)
     label = period_label(period)
-    quick = [views.say_action(texts.SUM_BTN_SUMMARY)]
+    scope_line = _scope_line(scope)
+    quick = [views.say_action(texts.SUM_BTN_SUMMARY, f"{texts.SUM_BTN_SUMMARY} {args}".strip())]
     if due == 0:
-        return [views.text(texts.SUM_NOTHING_DUE, quick)]
+        return [views.text(views.lines([texts.SUM_NOTHING_DUE, scope_line]), quick)]
     if not pending:
-        return [views.text(texts.PENDING_NONE.format(period=label), quick)]
+        return [views.text(views.lines([texts.PENDING_NONE.format(period=label), scope_line]), quick)]
     _name, deadline_day = organisation_and_deadline_day(ctx.session, org_id)
     deadline, _late = deadline_text(_today(ctx), deadline_date(period, deadline_day))
     items_total = sum(len(p.measure_refs) for p in pending)
-    head = [texts.PENDING_HEAD.format(period=label, people=len(pending), items=items_total), deadline, ""]
-    by_unit: dict[str, list] = defaultdict(list)
-    for person in pending:
-        by_unit[person.unit].append(person)
+    head = [texts.PENDING_HEAD.format(period=label, parties=len(pending), items=items_total), scope_line,
+            deadline, ""]
     lines = []
-    if ctx.in_group:
-        for unit, people in by_unit.items():
-            lines.append(texts.PENDING_GROUP_LINE.format(
-                unit=unit, people=len(people), items=sum(len(p.measure_refs) for p in people),
-                reminders=sum(p.reminders for p in people)))
-    else:
-        for unit, people in by_unit.items():
-            lines.append(texts.PENDING_UNIT.format(unit=unit, people=len(people)))
-            for p in people:
-                refs = ", ".join(p.measure_refs[:MAX_REFS]) + ("…" if len(p.measure_refs) > MAX_REFS else "")
-                lines.append(texts.PENDING_LINE.format(name=p.name, count=len(p.measure_refs), refs=refs,
-                                                       reminders=p.reminders))
-    body = fit_lines(head, lines, [], limit=views.MAX_TEXT - 100, more=texts.AND_MORE)
+    for p in pending:
+        refs = ", ".join(p.measure_refs[:MAX_REFS]) + ("…" if len(p.measure_refs) > MAX_REFS else "")
+        if ctx.in_group:  # counts only: no names in a group
+            lines.append(texts.PENDING_GROUP_LINE.format(unit=p.label if p.is_unit else p.unit,
+                                                         count=len(p.measure_refs), refs=refs,
+                                                         reminders=p.reminders))
+        elif p.is_unit:
+            lines.append(texts.PENDING_UNIT_LINE.format(unit=p.label, count=len(p.measure_refs), refs=refs,
+                                                        names=", ".join(p.names), reminders=p.reminders))
+        else:
+            lines.append(texts.PENDING_PERSON_LINE.format(name=p.label, unit=p.unit, count=len(p.measure_refs),
+                                                          refs=refs, reminders=p.reminders))
+    body = fit_lines([h for h in head if h is not None], lines, [], limit=views.MAX_TEXT - 100, more=texts.AND_MORE)
+    if not ctx.in_group:
+        quick.append(views.say_action(texts.SUM_BTN_NUDGE))
     return [views.text(body, quick)]
 
 
@@ -495,13 +544,14 @@ def chart_data(year: YearProgress, org_name: str) -> ProgressChart:
     return ProgressChart(title=title, units=units, months=months, ascii_title=ascii_title)
 
 
-def send_progress_chart(services: Services, *, to: Recipient, period: date) -> bool:
+def send_progress_chart(services: Services, *, to: Recipient, period: date, unit_id: int | None = None,
+                        measure_id: int | None = None) -> bool:
     """Draw the organisation's progress chart and push it to a user as an image (runs off the request)."""
     settings = services.settings
     try:
         with Session(services.engine) as session:
-            year = year_progress(session, organisation_id=to.organisation_id, period=period,
-                                 unnamed_unit=texts.SUM_NO_UNIT)
+            year = year_progress(session, organisation_id=to.organisation_id, period=period, unit_id=unit_id,
+                                 measure_id=measure_id, unnamed_unit=texts.SUM_NO_UNIT)
             org_name = organisation_name(session, to.organisation_id)
         if year.total.due == 0:
             push(services, to, [views.text(texts.CHART_NO_DATA)])
@@ -518,10 +568,14 @@ def send_progress_chart(services: Services, *, to: Recipient, period: date) -> b
         return False
 
 
-@command("กราฟ", "chart", role=Role.SUPERVISOR, slow=True)
+@command("กราฟ", "chart", role=Role.SUPERVISOR, slow=True, usage="กราฟ [หน่วยงาน เลขมาตรการ เดือน]")
 def chart_command(ctx: Context, args: str) -> Reply:
     """ดูกราฟความคืบหน้ารายหน่วยงานและรายเดือน (ผู้บังคับบัญชา)"""
     org_id = _organisation_id(ctx)
+    scope, reply = _scope(ctx, org_id, args, _period(ctx), texts.SUM_BTN_CHART)
+    if scope is None:
+        return reply
     ctx.services.tasks.submit(send_progress_chart, ctx.services, to=Recipient(org_id, ctx.officer.id, ctx.user_id),
-                              period=_period(ctx))
+                              period=scope.month or _period(ctx), unit_id=scope.unit.id if scope.unit else None,
+                              measure_id=scope.measure.id if scope.measure else None)
     return [views.text(texts.CHART_COMING)]

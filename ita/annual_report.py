@@ -92,10 +92,10 @@ VERSION_HEADERS = (
     "เวลาที่บันทึก (เวลาประเทศไทย)",
 )
 VIA_LABELS = {"chat": "แชท", "shortcut": "พิมพ์คำสั่ง", "import": "นำเข้า"}
-PROGRESS_UNIT = "หน่วยงาน"
-PROGRESS_TOTAL = "รวม"
-PROGRESS_ALL_UNITS = "ทุกหน่วยงาน"
-PROGRESS_NOTE = "ตัวเลขในแต่ละช่อง: จำนวนรายงานที่ได้รับ/จำนวนรายงานที่ครบกำหนด (รายเจ้าหน้าที่และมาตรการ)"
+PROGRESS_HEADERS = ("หน่วยงาน", "เดือน", "ส่งรายงานแล้ว (มาตรการ)", "ครบกำหนด (มาตรการ)", "ร้อยละ")
+PROGRESS_ALL_UNITS = "ทั้งหน่วยงาน"
+PROGRESS_NOTE = ("นับเป็นมาตรการต่อรอบรายงาน: มาตรการของหน่วยงานนับครั้งเดียวต่อเดือน ไม่ว่าเจ้าหน้าที่กี่คนรายงาน "
+                 "มาตรการที่หลายหน่วยงานรับผิดชอบนับในแต่ละหน่วยงาน แต่นับครั้งเดียวในแถวทั้งหน่วยงาน")
 NO_UNIT = "(ไม่ระบุหน่วยงาน)"
 
 # --- the document's look ------------------------------------------------------
@@ -262,6 +262,8 @@ class AnnualReport:
     measures: list[MeasureResult] = field(default_factory=list)
     versions: list[VersionRecord] = field(default_factory=list)
     progress: list[UnitProgress] = field(default_factory=list)
+    # The whole organisation per month, in measure-periods (a measure shared by units counts once).
+    progress_total: list[UnitMonth] = field(default_factory=list)
     scores: ScoreComparison | None = None
     obstacles: list[Obstacle] = field(default_factory=list)
     reporter: Reporter = field(default_factory=Reporter)
@@ -849,54 +851,46 @@ def write_xlsx(report: AnnualReport, path: str | Path, *, thai_digits: bool = Fa
     style_header(versions, 1, len(VERSION_HEADERS))
     zone = ZoneInfo(report.timezone)
     for record in report.versions:
-        local = record.created_at.astimezone(zone).replace(tzinfo=None)
+        local = record.created_at.astimezone(zone)
+        # Buddhist-era text like the rest of the report: Excel cannot show a BE year in a date cell portably.
+        saved_at = t(f"{format_thai_date(local.date())} {local:%H:%M}")
         versions.append([
             t(record.measure_ref), t(record.measure_title), record.officer, record.unit or "",
             t(format_month(record.period, abbr=True)), record.version,
             status_text(record.status, None),
             record.percent, t(record.summary), t(record.outcome), t(record.obstacles), record.evidence,
-            record.reported_by, VIA_LABELS.get(record.via, record.via), local,
+            record.reported_by, VIA_LABELS.get(record.via, record.via), saved_at,
         ])
     for row in versions.iter_rows(min_row=2, max_row=versions.max_row):
         for cell in row:
             cell.alignment = wrap
-        row[-1].number_format = "yyyy-mm-dd hh:mm"
     widths(versions, XLSX_VERSION_WIDTHS)
     versions.freeze_panes = "C2"
     if report.versions:
         versions.auto_filter.ref = f"A1:{get_column_letter(len(VERSION_HEADERS))}{versions.max_row}"
 
     progress = book.create_sheet(SHEET_PROGRESS)
-    months = [m.month for m in report.progress[0].months] if report.progress else []
-    progress.append([PROGRESS_UNIT, *(t(format_month(m, abbr=True)) for m in months), PROGRESS_TOTAL])
-    style_header(progress, 1, len(months) + 2)
-    totals = [[0, 0] for _ in months]
-    for unit in report.progress:
-        cells = []
-        for index, month in enumerate(unit.months):
-            totals[index][0] += month.reported
-            totals[index][1] += month.due
-            cells.append(_ratio(month.reported, month.due, t))
-        reported = sum(m.reported for m in unit.months)
-        due = sum(m.due for m in unit.months)
-        progress.append([unit.unit, *cells, _ratio(reported, due, t)])
-    if report.progress:
-        all_reported, all_due = sum(r for r, _ in totals), sum(d for _, d in totals)
-        progress.append([PROGRESS_ALL_UNITS, *(_ratio(r, d, t) for r, d in totals), _ratio(all_reported, all_due, t)])
-        for cell in progress[progress.max_row]:
-            cell.font = Font(bold=True)
+    progress.append(list(PROGRESS_HEADERS))
+    style_header(progress, 1, len(PROGRESS_HEADERS))
+    # One row per unit and month with plain numbers, so Excel can sum, filter and pivot them.
+    rows = [(unit.unit, unit.months) for unit in report.progress]
+    if report.progress_total:
+        rows.append((PROGRESS_ALL_UNITS, report.progress_total))
+    for name, months in rows:
+        for month in months:
+            progress.append([name, t(format_month(month.month, abbr=True)), month.reported, month.due,
+                             month.reported / month.due if month.due else None])
+            progress.cell(progress.max_row, 5).number_format = "0%"
+            if name == PROGRESS_ALL_UNITS:
+                for cell in progress[progress.max_row]:
+                    cell.font = Font(bold=True)
     progress.append([])
     progress.append([PROGRESS_NOTE])
-    for row in progress.iter_rows(min_row=2, max_row=progress.max_row - 2):
-        for cell in row[1:]:
-            cell.alignment = Alignment(horizontal="center")
-    widths(progress, [30, *([11] * len(months)), 11])
-    progress.freeze_panes = "B2"
+    widths(progress, [30, 12, 14, 14, 10])
+    progress.freeze_panes = "A2"
+    if report.progress:
+        progress.auto_filter.ref = f"A1:E{progress.max_row - 2}"
     book.save(str(path))
-
-
-def _ratio(reported: int, due: int, t: Callable[[str], str]) -> str:
-    return t(f"{reported}/{due}") if due or reported else "-"
 
 
 # --- CSV --------------------------------------------------------------------------------

@@ -65,6 +65,13 @@ def postback_action(label: str, display: str | None = None, **params: Any) -> Ac
             "displayText": cut(display or label, 300)}
 
 
+def uri_action(label: str, uri: str) -> Action:
+    """A button that opens a link (LINE takes up to 1,000 characters)."""
+    if len(uri) > 1000:
+        raise ValueError("uri over LINE's 1,000 characters")
+    return {"type": "uri", "label": cut(label, MAX_LABEL), "uri": uri}
+
+
 def camera_actions() -> list[Action]:
     return [{"type": "camera", "label": texts.BTN_CAMERA}, {"type": "cameraRoll", "label": texts.BTN_PHOTO_LIBRARY}]
 

@@ -1,6 +1,7 @@
 """Gathering one organisation's year from the database into an `ita.annual_report.AnnualReport`.
 
-A measure's result is each officer's latest report within the period covered:
+Progress per unit and month counts measure-periods exactly as สรุป does
+(models.summaries). A measure's result is each officer's latest report within the period covered:
 the highest reporting month up to the as-of date, in its latest version saved
 by then. Several officers' results stay separate so the report can attribute
 each. Without an as-of date everything saved so far counts (a September
@@ -9,6 +10,7 @@ report filed in October is still the year's result).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,13 +30,13 @@ from ita.annual_report import (
     UnitProgress,
     VersionRecord,
 )
-from ita.cadence import is_due
 from ita.scores import INDICATORS
 from ita.thai import fiscal_months, fiscal_year_bounds
 from models import scores as score_store
 from models.org import Officer, Organisation, Unit
-from models.plan import Assignment, Measure
-from models.reports import ReportVersion, StatusReport, evidence_counts
+from models.plan import Measure
+from models.reports import ReportVersion, StatusReport, evidence_counts, latest_by_party
+from models.summaries import Tally, load_plan, period_duties, summarise_duties
 
 
 def measure_years(session: Session, *, organisation_id: int) -> list[int]:
@@ -137,51 +139,40 @@ def gather_annual_report(session: Session, *, organisation_id: int, year_be: int
     obstacles.sort(key=lambda item: item[:2])
 
     months = [m for m in fiscal_months(year_be) if m <= covered_end.replace(day=1)]
-    progress = _unit_progress(session, measures, months, effective.values(), officers, units)
+    progress, progress_total = _unit_progress(session, organisation_id, year_be, months, effective.values(), officers)
     return AnnualReport(
         org_name=org.name, district=org.district, province=org.province, fiscal_year=year_be,
         covered_start=year_start, covered_end=covered_end, as_of=as_of, measures=results, versions=records,
-        progress=progress, scores=year_score_comparison(session, organisation_id=organisation_id, year_be=year_be),
+        progress=progress, progress_total=progress_total, scores=year_score_comparison(session, organisation_id=organisation_id, year_be=year_be),
         obstacles=[item[2] for item in obstacles], reporter=reporter or Reporter(), timezone=str(tz))
 
 
-def _unit_progress(session: Session, measures: list[Measure], months: list[date], reports, officers: dict,
-                   units: dict[int, str]) -> list[UnitProgress]:
-    """Per unit and month: reports received out of (officer, measure) pairs due."""
-    if not measures or not months:
-        return []
-    by_id = {m.id: m for m in measures}
-    assignments = session.exec(select(Assignment.measure_id, Assignment.officer_id).where(
-        Assignment.measure_id.in_(list(by_id)), Assignment.active)).all()
-    due: dict[date, set[tuple[int, int]]] = {month: set() for month in months}
-    for measure_id, officer_id in assignments:
-        officer = officers.get(officer_id)
-        if officer is None or not officer.active:
-            continue
-        measure = by_id[measure_id]
-        for month in months:
-            if is_due(period=month, start=measure.period_start, end=measure.period_end, cadence=measure.cadence,
-                      fiscal_year_be=measure.fiscal_year):
-                due[month].add((measure_id, officer_id))
-    reported: dict[date, set[tuple[int, int]]] = {month: set() for month in months}
-    for report in reports:
-        if report.period in reported:
-            pair = (report.measure_id, report.officer_id)
-            reported[report.period].add(pair)
-            due[report.period].add(pair)  # an early or unassigned report still counts as expected
+def _unit_progress(session: Session, organisation_id: int, year_be: int, months: list[date], reports,
+                   officers: dict) -> tuple[list[UnitProgress], list[UnitMonth]]:
+    """Per unit and month, and for the whole organisation: measure-periods reported out of those due.
 
-    def unit_name(officer_id: int) -> str:
-        officer = officers.get(officer_id)
-        return units.get(officer.unit_id, NO_UNIT) if officer and officer.unit_id else NO_UNIT
-
-    counts: dict[str, dict[date, list[int]]] = defaultdict(lambda: {month: [0, 0] for month in months})
+    The same counting as สรุป and สรุปปี (models.summaries).
+    """
+    if not months:
+        return [], []
+    plan = load_plan(session, organisation_id=organisation_id, fiscal_year_be=year_be)
+    # Only this year's measures belong in this year's report.
+    plan = replace(plan, measures={m_id: m for m_id, m in plan.measures.items() if m.fiscal_year == year_be})
+    rows = [(r.period, r.measure_id, r.officer_id, getattr(officers.get(r.officer_id), "unit_id", None), r.status,
+             r.percent) for r in sorted(reports, key=lambda r: (r.updated_at, r.id))]
+    by_party = latest_by_party(rows)
+    counts: dict[str, dict[date, Tally]] = defaultdict(dict)
+    total = []
     for month in months:
-        for _, officer_id in due[month]:
-            counts[unit_name(officer_id)][month][1] += 1
-        for _, officer_id in reported[month]:
-            counts[unit_name(officer_id)][month][0] += 1
-    return [UnitProgress(unit=name, months=[UnitMonth(month, *counts[name][month]) for month in months])
-            for name in sorted(counts, key=lambda n: (n == NO_UNIT, n))]
+        progress = summarise_duties(plan, period_duties(plan, by_party.get(month, {}), month, unnamed_unit=NO_UNIT),
+                                    month)
+        total.append(UnitMonth(month, progress.total.reported, progress.total.due))
+        for unit in progress.units:
+            counts[unit.label][month] = unit
+    return [UnitProgress(unit=name, months=[UnitMonth(month, counts[name][month].reported, counts[name][month].due)
+                                            if month in counts[name] else UnitMonth(month, 0, 0)
+                                            for month in months])
+            for name in sorted(counts, key=lambda n: (n == NO_UNIT, n))], total
 
 
 def year_score_comparison(session: Session, *, organisation_id: int, year_be: int) -> ScoreComparison | None:

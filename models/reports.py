@@ -1,4 +1,11 @@
-"""Progress reports on measures, their versions, evidence and chat flow state; what is due and saving a report."""
+"""Progress reports on measures, their versions, evidence and chat flow state; what is due and saving a report.
+
+Who owes a report is decided here, once, by ``responsible_party`` (see
+models/summaries.py for the unit of progress it defines): a measure assigned
+through a unit is owed once per period by that unit, and any of the unit's
+officers may answer for it; a person named on the measure owes it personally.
+Supervisors and admins owe nothing through their unit, only when named.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,7 +19,7 @@ from sqlmodel import JSON, Column, Field, Session, SQLModel, select
 from ita.cadence import is_due
 from ita.units import EVERYONE, split_responsible
 from models.db import UTCDateTime, utcnow
-from models.org import Officer
+from models.org import Officer, Role
 from models.plan import Assignment, Measure, MeasureUnit, assigned_measures
 
 
@@ -99,6 +106,27 @@ def measure_is_due(measure: Measure, period: date) -> bool:
 def due_measures(session: Session, *, officer_id: int, period: date) -> list[Measure]:
     """The officer's measures that ask for a report in this period."""
     return [m for m in assigned_measures(session, officer_id=officer_id) if measure_is_due(m, period)]
+
+
+Party = tuple[str, int]  # ("unit", unit id) or ("officer", officer id): who owes one report per period
+
+
+def responsible_party(*, officer_id: int, officer_unit_id: int | None, officer_role: str, source: str,
+                      measure_unit_ids: set[int] | frozenset[int], for_everyone: bool) -> Party | None:
+    """Who owes the report when this officer is assigned to this measure, or None when nobody does.
+
+    An officer assigned because their unit is responsible (or the measure is
+    for everyone) answers for the unit: one report per period covers all of
+    its officers. Anyone else was named on the measure and owes it in person.
+    Supervisors and admins are assigned with their unit by the import but owe
+    nothing through it; an admin's hand-made assignment names them.
+    """
+    via_unit = officer_unit_id is not None and (for_everyone or officer_unit_id in measure_unit_ids)
+    if via_unit:
+        if officer_role != Role.OFFICER.value and source != "manual":
+            return None
+        return ("unit", officer_unit_id)
+    return ("officer", officer_id)
 
 
 def can_report(session: Session, *, officer: Officer, measure: Measure) -> bool:
@@ -190,10 +218,14 @@ def report_history(session: Session, *, officer_id: int, measure_id: int, limit:
 
 @dataclass
 class ReportingSnapshot:
-    """One organisation's assignments and this period's reports, loaded in two queries.
+    """One organisation's duties and this period's reports, loaded in a few set-based queries.
 
     The scheduler builds reminders for thousands of officers from this instead
-    of asking the database once per officer.
+    of asking the database once per officer. ``measures_by_officer`` holds only
+    the measures an officer owes (``responsible_party``); ``statuses`` holds, per
+    officer, the latest report of the party they answer for, so an officer
+    whose colleague reported the unit's measure is neither reminded nor shown
+    it as missing.
     """
 
     period: date
@@ -208,18 +240,78 @@ class ReportingSnapshot:
         return [m for m in self.due(officer_id) if m.id not in reported]
 
 
+PartyReports = dict[tuple[int, Party], tuple[str, int | None, int]]  # (measure, party) → (status, %, officer)
+
+
+def latest_by_party(rows) -> dict[date, PartyReports]:
+    """Each period's latest report per (measure, party it counts for), from rows oldest first.
+
+    ``rows`` are (period, measure id, officer id, officer's unit id, status,
+    percent). A report counts for its officer in person and for the officer's
+    unit, so a unit's measure is reported by any member's report.
+    """
+    result: dict[date, PartyReports] = {}
+    for period, measure_id, officer_id, unit_id, status, percent in rows:
+        latest = result.setdefault(period, {})
+        latest[(measure_id, ("officer", officer_id))] = (status, percent, officer_id)
+        if unit_id is not None:
+            latest[(measure_id, ("unit", unit_id))] = (status, percent, officer_id)
+    return result
+
+
+def party_reports_between(session: Session, *, organisation_id: int, first: date, last: date
+                          ) -> dict[date, PartyReports]:
+    """The latest report per (measure, party) of each period from ``first`` to ``last``, in one query."""
+    rows = session.exec(
+        select(StatusReport.period, StatusReport.measure_id, StatusReport.officer_id, Officer.unit_id,
+               StatusReport.status, StatusReport.percent)
+        .join(Officer, Officer.id == StatusReport.officer_id)
+        .where(StatusReport.organisation_id == organisation_id, StatusReport.period >= first,
+               StatusReport.period <= last)
+        .order_by(StatusReport.updated_at, StatusReport.id)).all()
+    return latest_by_party(rows)
+
+
+def party_reports(session: Session, *, organisation_id: int, period: date) -> PartyReports:
+    """This period's latest report per (measure, party it counts for): (status, percent, officer id)."""
+    return party_reports_between(session, organisation_id=organisation_id, first=period, last=period).get(period, {})
+
+
+def measure_unit_links(session: Session, measure_ids: list[int]) -> dict[int, set[int]]:
+    """The units each measure names as responsible."""
+    links: dict[int, set[int]] = {}
+    for start in range(0, len(measure_ids), 500):
+        for measure_id, unit_id in session.exec(select(MeasureUnit.measure_id, MeasureUnit.unit_id).where(
+                MeasureUnit.measure_id.in_(measure_ids[start:start + 500]))).all():
+            links.setdefault(measure_id, set()).add(unit_id)
+    return links
+
+
 def reporting_snapshot(session: Session, *, organisation_id: int, period: date) -> ReportingSnapshot:
     rows = session.exec(
-        select(Assignment.officer_id, Measure)
+        select(Assignment.officer_id, Assignment.source, Officer.unit_id, Officer.role, Measure)
         .join(Measure, Measure.id == Assignment.measure_id)
+        .join(Officer, Officer.id == Assignment.officer_id)
         .where(Assignment.organisation_id == organisation_id, Assignment.active, Measure.active)
         .order_by(Measure.fiscal_year, Measure.source_line, Measure.id)
     ).all()
+    links = measure_unit_links(session, sorted({m.id for *_, m in rows}))
+    everyone: dict[int, bool] = {}
     measures_by_officer: dict[int, list[Measure]] = {}
-    for officer_id, measure in rows:
+    party_of: dict[tuple[int, int], Party] = {}
+    for officer_id, source, unit_id, role, measure in rows:
+        if measure.id not in everyone:
+            everyone[measure.id] = EVERYONE in split_responsible(measure.responsible_text)
+        party = responsible_party(officer_id=officer_id, officer_unit_id=unit_id, officer_role=role, source=source,
+                                  measure_unit_ids=links.get(measure.id, set()), for_everyone=everyone[measure.id])
+        if party is None:
+            continue
+        party_of[(officer_id, measure.id)] = party
         measures_by_officer.setdefault(officer_id, []).append(measure)
+    reports = party_reports(session, organisation_id=organisation_id, period=period)
     statuses: dict[int, dict[int, tuple[str, int | None]]] = {}
-    for report in session.exec(select(StatusReport).where(
-            StatusReport.organisation_id == organisation_id, StatusReport.period == period)).all():
-        statuses.setdefault(report.officer_id, {})[report.measure_id] = (report.status, report.percent)
+    for (officer_id, measure_id), party in party_of.items():
+        found = reports.get((measure_id, party)) or reports.get((measure_id, ("officer", officer_id)))
+        if found is not None:
+            statuses.setdefault(officer_id, {})[measure_id] = found[:2]
     return ReportingSnapshot(period, measures_by_officer, statuses)

@@ -1,23 +1,35 @@
-"""Progress queries for supervisors: what is due, what was reported, who is still pending.
+"""Progress for supervisors: what is due, what was reported, who is still pending.
 
-An organisation's plan (units, active officers, measures, active assignments)
-is loaded in a few set-based queries, then a period's reports in one more;
-whether a measure is due in a month is decided by ``ita.cadence``, so the
-counting happens in Python over those rows. No query runs per officer, per
+The unit of progress
+--------------------
+Progress is counted in **measure-periods**: a measure that asks for a report
+in a month counts once for that month, however many people work on it.
+
+* Who owes it (``models.reports.responsible_party``): a measure assigned to a
+  unit (or to everyone, ทุกส่วนราชการ) is owed **once per period by each
+  responsible unit**; any of the unit's officers may report it, and the first
+  report covers the unit. A person named on the measure (in the plan's text or
+  by an admin's assignment) owes it in person. Supervisors and admins owe
+  nothing through their unit, only when named.
+* A measure-period is **reported** when every party that owes it has at least
+  one report for the month; **completion** is reported ÷ due measure-periods,
+  rounded down (100% means every report is in).
+* A unit's row counts the measure-periods that unit owes (a measure shared by
+  two units appears in both rows, so unit rows may add up to more than the
+  total).
+* A measure's status for the month combines its parties' latest statuses: no
+  report from anyone → ``no_report``; anyone blocked → ``blocked``; every party
+  done → ``done``; anyone done or in progress → ``in_progress``; otherwise
+  (only "not started" so far) → ``not_started``.
+
+The same denominator is used by สรุป, สรุปปี, ค้างส่ง, the chart and the year's
+report: every count goes through ``period_duties`` (one month) and
+``year_progress`` (the fiscal year so far), which the admin console can call.
+
+An organisation's plan (units, active officers, measures, active assignments,
+the units each measure names) is loaded in a few set-based queries, then the
+reports of the months asked in one more; no query runs per officer, per
 measure or per month.
-
-Definitions used throughout:
-
-* an officer–measure *pair* is **due** in a month when the officer is actively
-  assigned (and active) and the measure asks for a report that month;
-* a due pair is **reported** when a StatusReport exists for that officer,
-  measure and month;
-* **completion** is reported ÷ due, rounded down to a whole percent (so 100%
-  means every report is in);
-* a measure's status for the month combines its officers' latest statuses:
-  no report from anyone → ``no_report``; anyone blocked → ``blocked``; every
-  officer done → ``done``; anyone done or in progress → ``in_progress``;
-  otherwise (only "not started" so far) → ``not_started``.
 """
 from __future__ import annotations
 
@@ -34,10 +46,20 @@ from sqlmodel import Session, select
 from ita.cadence import is_due
 from ita.status import Status
 from ita.thai import fiscal_months, fiscal_year, normalize_text
-from ita.units import canonical_unit
+from ita.units import EVERYONE, canonical_unit, split_responsible
 from models.org import Officer, Organisation, Unit, UnitAlias
 from models.plan import Assignment, Measure
-from models.reports import ReportVersion, StatusReport, evidence_counts
+from models.reports import (
+    Party,
+    PartyReports,
+    ReportVersion,
+    StatusReport,
+    evidence_counts,
+    measure_unit_links,
+    party_reports,
+    party_reports_between,
+    responsible_party,
+)
 from models.schedule import OutboxKind, OutboxMessage, OutboxStatus, Schedule
 
 NO_REPORT = "no_report"
@@ -77,76 +99,105 @@ class OfficerRow:
 
 @dataclass(frozen=True)
 class Plan:
-    """Who answers for what in one organisation, for the fiscal years loaded."""
+    """Who owes what in one organisation, for the fiscal years loaded."""
 
     organisation_id: int
     units: dict[int, str]
     officers: dict[int, OfficerRow]
-    measures: dict[int, MeasureRow]
-    assignments: tuple[tuple[int, int], ...]  # (measure_id, officer_id), both active
-
-    def due_pairs(self, period: date, *, unit_id: int | None = None,
-                  measure_id: int | None = None) -> list[tuple[int, int]]:
-        """The (measure, officer) pairs due in a month, optionally for one unit or measure."""
-        due_measures = {m_id for m_id, m in self.measures.items() if m.due_in(period)}
-        return [(m_id, o_id) for m_id, o_id in self.assignments
-                if m_id in due_measures
-                and (measure_id is None or m_id == measure_id)
-                and (unit_id is None or self.officers[o_id].unit_id == unit_id)]
+    measures: dict[int, MeasureRow]  # plan order
+    parties: dict[int, dict[Party, tuple[int, ...]]]  # measure → party → the officers who owe it
 
     def unit_name(self, unit_id: int | None, unnamed: str) -> str:
         return self.units.get(unit_id, unnamed) if unit_id is not None else unnamed
 
+    def party_unit_id(self, party: Party) -> int | None:
+        kind, ident = party
+        return ident if kind == "unit" else self.officers[ident].unit_id
+
 
 def load_plan(session: Session, *, organisation_id: int, fiscal_year_be: int) -> Plan:
-    """Active officers with their units, and the year's active measures with their active assignments.
+    """Active officers with their units, the year's active measures and who owes each of them.
 
-    Two queries: officers joined to units, and assignments joined to measures;
-    a measure nobody is assigned to is never due for anyone, so it is not needed.
+    Three queries: officers joined to units, assignments joined to measures,
+    and the units each measure names.
     """
     # A measure of last year whose period runs past September can still be due.
     years = (fiscal_year_be - 1, fiscal_year_be)
     units: dict[int, str] = {}
     officers: dict[int, OfficerRow] = {}
-    for o_id, name, unit_id, unit_name in session.exec(
-            select(Officer.id, Officer.name, Officer.unit_id, Unit.name)
+    roles: dict[int, str] = {}
+    for o_id, name, unit_id, role, unit_name in session.exec(
+            select(Officer.id, Officer.name, Officer.unit_id, Officer.role, Unit.name)
             .outerjoin(Unit, sa.and_(Unit.id == Officer.unit_id, Unit.organisation_id == organisation_id))
             .where(Officer.organisation_id == organisation_id, Officer.active)).all():
         officers[o_id] = OfficerRow(o_id, name, unit_id)
+        roles[o_id] = role
         if unit_id is not None and unit_name is not None:
             units[unit_id] = unit_name
+    rows = session.exec(
+        select(Assignment.officer_id, Assignment.source, Measure.responsible_text, Measure.id, Measure.ref,
+               Measure.title, Measure.fiscal_year, Measure.period_start, Measure.period_end, Measure.cadence,
+               Measure.source_line)
+        .join(Measure, Measure.id == Assignment.measure_id)
+        .where(Assignment.organisation_id == organisation_id, Assignment.active,
+               Measure.organisation_id == organisation_id, Measure.fiscal_year.in_(years), Measure.active)
+        .order_by(Measure.fiscal_year, Measure.source_line, Measure.id, Assignment.officer_id)).all()
+    links = measure_unit_links(session, sorted({row[3] for row in rows}))
     measures: dict[int, MeasureRow] = {}
-    assignments: list[tuple[int, int]] = []
-    for o_id, *columns in session.exec(
-            select(Assignment.officer_id, Measure.id, Measure.ref, Measure.title, Measure.fiscal_year,
-                   Measure.period_start, Measure.period_end, Measure.cadence, Measure.source_line)
-            .join(Measure, Measure.id == Assignment.measure_id)
-            .where(Assignment.organisation_id == organisation_id, Assignment.active,
-                   Measure.organisation_id == organisation_id, Measure.fiscal_year.in_(years), Measure.active)
-            .order_by(Measure.fiscal_year, Measure.source_line, Measure.id, Assignment.officer_id)).all():
+    everyone: dict[int, bool] = {}
+    parties: dict[int, dict[Party, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for o_id, source, responsible_text, *columns in rows:
         if o_id not in officers:
             continue
         m_id = columns[0]
+        if m_id not in everyone:
+            everyone[m_id] = EVERYONE in split_responsible(responsible_text)
+        party = responsible_party(officer_id=o_id, officer_unit_id=officers[o_id].unit_id, officer_role=roles[o_id],
+                                  source=source, measure_unit_ids=links.get(m_id, set()),
+                                  for_everyone=everyone[m_id])
+        if party is None:
+            continue
         if m_id not in measures:
             measures[m_id] = MeasureRow(*columns)
-        assignments.append((m_id, o_id))
-    return Plan(organisation_id, units, officers, measures, tuple(assignments))
+        parties[m_id][party].append(o_id)
+    return Plan(organisation_id, units, officers, measures,
+                {m_id: {party: tuple(ids) for party, ids in owed.items()} for m_id, owed in parties.items()})
 
 
-# -- one period ----------------------------------------------------------------------
+# -- one period: the one place progress is counted ---------------------------------------
 
 @dataclass(frozen=True)
-class ReportRow:
-    status: str
+class Duty:
+    """One party's report owed on one measure for one period, and what it reported."""
+
+    measure_id: int
+    party: Party
+    label: str  # what a supervisor reads: the unit's name, or the named person's name
+    unit: str  # the unit's name (a named person's own unit)
+    owed_by: tuple[int, ...]  # officer ids
+    status: str  # "" while not reported
     percent: int | None
+    reporter_id: int | None
+    reporter: str = ""  # the name of who reported it, when an active officer
 
 
-def period_reports(session: Session, *, organisation_id: int, period: date) -> dict[tuple[int, int], ReportRow]:
-    """Every report of the organisation for a month, keyed by (measure, officer)."""
-    rows = session.exec(
-        select(StatusReport.measure_id, StatusReport.officer_id, StatusReport.status, StatusReport.percent)
-        .where(StatusReport.organisation_id == organisation_id, StatusReport.period == period)).all()
-    return {(m_id, o_id): ReportRow(status, percent) for m_id, o_id, status, percent in rows}
+def period_duties(plan: Plan, reports: PartyReports, period: date, *, unit_id: int | None = None,
+                  measure_id: int | None = None, unnamed_unit: str = "-") -> list[Duty]:
+    """Every report owed for a month, optionally for one unit or one measure, in plan order."""
+    duties = []
+    for m_id, measure in plan.measures.items():
+        if (measure_id is not None and m_id != measure_id) or not measure.due_in(period):
+            continue
+        for party, owed_by in sorted(plan.parties.get(m_id, {}).items()):
+            party_unit = plan.party_unit_id(party)
+            if unit_id is not None and party_unit != unit_id:
+                continue
+            unit = plan.unit_name(party_unit, unnamed_unit)
+            label = unit if party[0] == "unit" else plan.officers[party[1]].name
+            status, percent, reporter = reports.get((m_id, party), ("", None, None))
+            name = plan.officers[reporter].name if reporter in plan.officers else ""
+            duties.append(Duty(m_id, party, label, unit, owed_by, status, percent, reporter, name))
+    return duties
 
 
 def completion(reported: int, due: int) -> int:
@@ -155,7 +206,7 @@ def completion(reported: int, due: int) -> int:
 
 
 def combine_statuses(statuses: Iterable[str | None]) -> str:
-    """One status for a measure from its officers' statuses this period (None: no report)."""
+    """One status for a measure from its parties' statuses this period (None: no report)."""
     statuses = list(statuses)
     given = [s for s in statuses if s]
     if not given:
@@ -171,7 +222,7 @@ def combine_statuses(statuses: Iterable[str | None]) -> str:
 
 @dataclass(frozen=True)
 class Tally:
-    """Reported and due pairs for one unit, one month or the whole scope."""
+    """Reported and due measure-periods for one unit, one month or the whole scope."""
 
     label: str
     reported: int
@@ -183,21 +234,16 @@ class Tally:
 
 
 @dataclass(frozen=True)
-class OfficerStatus:
-    officer_id: int
-    name: str
-    unit: str
-    status: str  # "" when not reported
-    percent: int | None
-
-
-@dataclass(frozen=True)
 class MeasureProgress:
     measure: MeasureRow
     status: str  # one of BUCKETS
-    reported: int
-    due: int
-    officers: tuple[OfficerStatus, ...]
+    reported: int  # parties that reported
+    due: int  # parties that owe it
+    parties: tuple[Duty, ...]
+
+    @property
+    def complete(self) -> bool:
+        return self.reported == self.due
 
 
 @dataclass(frozen=True)
@@ -216,42 +262,30 @@ class PeriodProgress:
         return counts
 
 
-def summarise_period(plan: Plan, reports: dict[tuple[int, int], ReportRow], period: date, *,
-                     unit_id: int | None = None, measure_id: int | None = None,
-                     unnamed_unit: str = "-") -> PeriodProgress:
-    """Count a month's due and reported pairs per unit and per measure."""
-    pairs = plan.due_pairs(period, unit_id=unit_id, measure_id=measure_id)
-    by_unit: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    by_measure: dict[int, list[OfficerStatus]] = defaultdict(list)
-    for m_id, o_id in pairs:
-        officer = plan.officers[o_id]
-        unit = plan.unit_name(officer.unit_id, unnamed_unit)
-        report = reports.get((m_id, o_id))
-        by_unit[unit][1] += 1
-        if report is not None:
-            by_unit[unit][0] += 1
-        by_measure[m_id].append(OfficerStatus(o_id, officer.name, unit, report.status if report else "",
-                                              report.percent if report else None))
-    units = tuple(Tally(name, r, d) for name, (r, d) in sorted(by_unit.items()))
-    measures = []
-    for m_id, measure in plan.measures.items():  # plan order
-        officers = by_measure.get(m_id)
-        if not officers:
-            continue
-        reported = sum(1 for o in officers if o.status)
-        measures.append(MeasureProgress(measure, combine_statuses(o.status or None for o in officers),
-                                        reported, len(officers), tuple(officers)))
-    total = Tally("", sum(t.reported for t in units), sum(t.due for t in units))
-    return PeriodProgress(plan.organisation_id, period, total, units, tuple(measures))
+def summarise_duties(plan: Plan, duties: list[Duty], period: date) -> PeriodProgress:
+    """Count a month's duties as measure-periods: in all, per unit, per measure."""
+    by_measure: dict[int, list[Duty]] = defaultdict(list)
+    by_unit: dict[str, dict[int, bool]] = defaultdict(dict)  # unit → measure → all its parties there reported
+    for duty in duties:
+        by_measure[duty.measure_id].append(duty)
+        done = by_unit[duty.unit].get(duty.measure_id, True)
+        by_unit[duty.unit][duty.measure_id] = done and bool(duty.status)
+    measures = tuple(
+        MeasureProgress(plan.measures[m_id], combine_statuses(d.status or None for d in items),
+                        sum(1 for d in items if d.status), len(items), tuple(items))
+        for m_id, items in by_measure.items())
+    units = tuple(Tally(name, sum(flags.values()), len(flags)) for name, flags in sorted(by_unit.items()))
+    total = Tally("", sum(1 for m in measures if m.complete), len(measures))
+    return PeriodProgress(plan.organisation_id, period, total, units, measures)
 
 
 def period_progress(session: Session, *, organisation_id: int, period: date, unit_id: int | None = None,
                     measure_id: int | None = None, unnamed_unit: str = "-") -> PeriodProgress:
-    """This month's progress for the organisation, a unit of it, or one measure."""
+    """A month's progress for the organisation, a unit of it, or one measure."""
     plan = load_plan(session, organisation_id=organisation_id, fiscal_year_be=fiscal_year(period))
-    reports = period_reports(session, organisation_id=organisation_id, period=period)
-    return summarise_period(plan, reports, period, unit_id=unit_id, measure_id=measure_id,
-                            unnamed_unit=unnamed_unit)
+    reports = party_reports(session, organisation_id=organisation_id, period=period)
+    duties = period_duties(plan, reports, period, unit_id=unit_id, measure_id=measure_id, unnamed_unit=unnamed_unit)
+    return summarise_duties(plan, duties, period)
 
 
 def latest_summaries(session: Session, *, measure_id: int, period: date) -> dict[int, str]:
@@ -277,49 +311,50 @@ class YearProgress:
     total: Tally
 
 
+def summarise_year(plan: Plan, reports: dict[date, PartyReports], months: list[date], period: date, *,
+                   unit_id: int | None = None, measure_id: int | None = None,
+                   unnamed_unit: str = "-") -> YearProgress:
+    """Months from October to ``period`` counted as measure-periods, overall and per unit."""
+    month_tallies = []
+    unit_year: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    units_period: tuple[Tally, ...] = ()
+    for month in months:
+        progress = summarise_duties(plan, period_duties(plan, reports.get(month, {}), month, unit_id=unit_id,
+                                                        measure_id=measure_id, unnamed_unit=unnamed_unit), month)
+        month_tallies.append((month, progress.total))
+        for unit in progress.units:
+            unit_year[unit.label][0] += unit.reported
+            unit_year[unit.label][1] += unit.due
+        if month == period:
+            units_period = progress.units
+    total = Tally("", sum(t.reported for _, t in month_tallies), sum(t.due for _, t in month_tallies))
+    return YearProgress(plan.organisation_id, fiscal_year(period), period, tuple(month_tallies),
+                        tuple(Tally(name, r, d) for name, (r, d) in sorted(unit_year.items())), units_period, total)
+
+
 def year_progress(session: Session, *, organisation_id: int, period: date, unit_id: int | None = None,
                   measure_id: int | None = None, unnamed_unit: str = "-") -> YearProgress:
-    """Month by month from October to this month: reported / due, overall and per unit."""
+    """Month by month from October to this month: reported / due measure-periods, overall and per unit."""
     year = fiscal_year(period)
     months = [m for m in fiscal_months(year) if m <= period]
     plan = load_plan(session, organisation_id=organisation_id, fiscal_year_be=year)
-    reported = set(session.exec(
-        select(StatusReport.measure_id, StatusReport.officer_id, StatusReport.period)
-        .where(StatusReport.organisation_id == organisation_id,
-               StatusReport.period >= months[0], StatusReport.period <= period)).all())
-    month_tallies = []
-    unit_year: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    unit_month: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for month in months:
-        done = due = 0
-        for m_id, o_id in plan.due_pairs(month, unit_id=unit_id, measure_id=measure_id):
-            unit = plan.unit_name(plan.officers[o_id].unit_id, unnamed_unit)
-            hit = (m_id, o_id, month) in reported
-            due += 1
-            done += hit
-            unit_year[unit][0] += hit
-            unit_year[unit][1] += 1
-            if month == period:
-                unit_month[unit][0] += hit
-                unit_month[unit][1] += 1
-        month_tallies.append((month, Tally("", done, due)))
-    total = Tally("", sum(t.reported for _, t in month_tallies), sum(t.due for _, t in month_tallies))
-    return YearProgress(
-        organisation_id, year, period, tuple(month_tallies),
-        tuple(Tally(name, r, d) for name, (r, d) in sorted(unit_year.items())),
-        tuple(Tally(name, r, d) for name, (r, d) in sorted(unit_month.items())),
-        total)
+    reports = party_reports_between(session, organisation_id=organisation_id, first=months[0], last=period)
+    return summarise_year(plan, reports, months, period, unit_id=unit_id, measure_id=measure_id,
+                          unnamed_unit=unnamed_unit)
 
 
 # -- who has not reported -----------------------------------------------------------------
 
 @dataclass(frozen=True)
-class PendingOfficer:
-    officer_id: int
-    name: str
+class PendingParty:
+    """A unit (or a named person) with reports still owed this month."""
+
+    label: str
     unit: str
+    is_unit: bool
     measure_refs: tuple[str, ...]
-    reminders: int
+    names: tuple[str, ...]  # who may report it
+    reminders: int  # reminders delivered to the most reminded of them
 
 
 def reminder_counts(session: Session, *, organisation_id: int, period: date) -> dict[int, int]:
@@ -332,28 +367,29 @@ def reminder_counts(session: Session, *, organisation_id: int, period: date) -> 
     return dict(rows)
 
 
-def pending_officers(session: Session, *, organisation_id: int, period: date,
-                     unnamed_unit: str = "-") -> tuple[list[PendingOfficer], int]:
-    """Officers with due reports missing this month, by unit then name; and the number of due pairs."""
+def pending_parties(session: Session, *, organisation_id: int, period: date, unit_id: int | None = None,
+                    measure_id: int | None = None, unnamed_unit: str = "-") -> tuple[list[PendingParty], int]:
+    """Units and named people with reports still owed this month, by unit; and the due measure-periods."""
     plan = load_plan(session, organisation_id=organisation_id, fiscal_year_be=fiscal_year(period))
-    reports = period_reports(session, organisation_id=organisation_id, period=period)
-    pairs = plan.due_pairs(period)
-    missing: dict[int, list[str]] = defaultdict(list)
-    for m_id, o_id in pairs:
-        if (m_id, o_id) not in reports:
-            missing[o_id].append(m_id)
+    reports = party_reports(session, organisation_id=organisation_id, period=period)
+    duties = period_duties(plan, reports, period, unit_id=unit_id, measure_id=measure_id, unnamed_unit=unnamed_unit)
+    due = len({d.measure_id for d in duties})
+    missing: dict[Party, list[Duty]] = defaultdict(list)
+    for duty in duties:
+        if not duty.status:
+            missing[duty.party].append(duty)
     if not missing:
-        return [], len(pairs)
+        return [], due
     reminders = reminder_counts(session, organisation_id=organisation_id, period=period)
-    order = {m_id: i for i, m_id in enumerate(plan.measures)}
     result = []
-    for o_id, measure_ids in missing.items():
-        officer = plan.officers[o_id]
-        refs = tuple(plan.measures[m].ref for m in sorted(measure_ids, key=order.__getitem__))
-        result.append(PendingOfficer(o_id, officer.name, plan.unit_name(officer.unit_id, unnamed_unit), refs,
-                                     reminders.get(o_id, 0)))
-    result.sort(key=lambda p: (p.unit, p.name))
-    return result, len(pairs)
+    for party, items in missing.items():
+        owed_by = sorted({o for d in items for o in d.owed_by})
+        result.append(PendingParty(items[0].label, items[0].unit, party[0] == "unit",
+                                   tuple(plan.measures[d.measure_id].ref for d in items),
+                                   tuple(sorted(plan.officers[o].name for o in owed_by)),
+                                   max((reminders.get(o, 0) for o in owed_by), default=0)))
+    result.sort(key=lambda p: (p.unit, not p.is_unit, p.label))
+    return result, due
 
 
 # -- one measure in full ------------------------------------------------------------------------
@@ -367,6 +403,15 @@ class HistoryEntry:
     percent: int | None
     versions: int
     evidence: int
+
+
+@dataclass(frozen=True)
+class OfficerStatus:
+    officer_id: int
+    name: str
+    unit: str
+    status: str  # "" when not reported
+    percent: int | None
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-$BIN/python -m devkit.fake_line --port "$FAKE_LINE_PORT" --access-token tidtam-development-token --quiet &
+# --allow-local-media: the chart and other images are served at http://127.0.0.1 here, not https.
+$BIN/python -m devkit.fake_line --port "$FAKE_LINE_PORT" --access-token tidtam-development-token --quiet \
+  --allow-local-media &
 pids+=($!)
 EVENT_HANDLERS=worker $BIN/gunicorn 'devkit.app:create_dev_app()' --config gunicorn.conf.py --workers 1 --threads 8 \
   --bind "127.0.0.1:$PORT" --access-logfile /dev/null &

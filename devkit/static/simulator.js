@@ -1,9 +1,14 @@
 // Tidtam chat simulator: sends signed webhook events through the server and
 // renders what the bot sent (text, quick replies, Flex bubbles and carousels,
 // images), polling for replies and pushes.
+//
+// Each persona keeps its whole chat: everything the bot ever sent it (the
+// reminders the clock pushed at start-up included) is read from the fake LINE
+// server from the beginning, and what was typed here is kept in the page, so
+// switching persona and back shows the same conversation.
 "use strict";
 
-const state = { user: null, since: 0, personas: [] };
+const state = { user: null, personas: [], histories: {}, cursors: {} };
 const $ = (id) => document.getElementById(id);
 
 async function api(path, options = {}) {
@@ -43,6 +48,11 @@ function roleName(role) {
   return { officer: "เจ้าหน้าที่", supervisor: "ผู้บังคับบัญชา", admin: "ผู้ดูแลระบบ" }[role] || role;
 }
 
+function history(user) {
+  if (!state.histories[user]) state.histories[user] = [];
+  return state.histories[user];
+}
+
 async function choose(user) {
   state.user = user;
   const persona = state.personas.find((p) => p.user === user);
@@ -50,15 +60,26 @@ async function choose(user) {
   $("persona-info").textContent = persona && persona.unit ? `หน่วยงาน: ${persona.unit}` : "";
   $("messages").innerHTML = "";
   $("quick").innerHTML = "";
-  const data = await api(`/simulator/api/messages?user=${encodeURIComponent(user)}&since=0`);
-  state.since = data.next || 0;
+  for (const entry of history(user)) renderEntry(entry);
+  scroll();
+  await poll();
 }
 
-function addUserBubble(text) {
+function renderEntry(entry) {
+  if (entry.who === "user") showUserBubble(entry.text);
+  else renderMessage(entry.item);
+}
+
+function showUserBubble(text) {
   const div = document.createElement("div");
   div.className = "msg user";
   div.textContent = text;
   $("messages").appendChild(div);
+}
+
+function addUserBubble(text) {
+  history(state.user).push({ who: "user", text });
+  showUserBubble(text);
   scroll();
 }
 
@@ -224,12 +245,17 @@ let polling = false;
 async function poll() {
   if (polling || !state.user) return;
   polling = true;
+  const user = state.user;
   try {
-    const data = await api(`/simulator/api/messages?user=${encodeURIComponent(state.user)}&since=${state.since}`);
+    const since = state.cursors[user] || 0;  // a persona seen for the first time: from the very beginning
+    const data = await api(`/simulator/api/messages?user=${encodeURIComponent(user)}&since=${since}`);
     if (data.items) {
-      for (const item of data.items) renderMessage(item);
-      if (data.items.length) scroll();
-      state.since = data.next;
+      for (const item of data.items) {
+        history(user).push({ who: "bot", item });
+        if (state.user === user) renderMessage(item);
+      }
+      if (data.items.length && state.user === user) scroll();
+      state.cursors[user] = data.next;
     }
   } finally {
     polling = false;

@@ -62,7 +62,7 @@ def stack(tmp_path_factory):
                        env=env, check=True, capture_output=True)
     procs = [
         subprocess.Popen([sys.executable, "-m", "devkit.fake_line", "--port", str(line_port), "--quiet",
-                          "--access-token", "tidtam-development-token"], cwd=ROOT, env=env),
+                          "--access-token", "tidtam-development-token", "--allow-local-media"], cwd=ROOT, env=env),
         subprocess.Popen([str(bin_dir / "gunicorn"), "devkit.app:create_dev_app()", "--config", "gunicorn.conf.py",
                           "--workers", "1", "--threads", "8", "--bind", f"127.0.0.1:{web_port}",
                           "--access-logfile", "/dev/null"], cwd=ROOT, env={**env, "EVENT_HANDLERS": "worker"}),
@@ -179,4 +179,29 @@ def test_register_remind_report_and_summary(stack, browser):
     summary = page.locator(".messages").inner_text()
     assert "สรุป" in summary
     _shot(page, "5-summary")
+    page.close()
+
+
+def test_each_persona_keeps_its_whole_chat_and_the_chart_arrives(stack, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(f"{stack}/simulator")
+    page.wait_for_function("document.querySelectorAll('#persona option').length > 5")
+    # Reminders pushed before anyone picks a persona (as the clock does at start-up) are in the chat.
+    page.get_by_test_id("send-reminders").click()
+    page.get_by_test_id("remind-result").filter(has_text="ส่งแจ้งเตือนแล้ว").wait_for(timeout=60_000)
+    page.get_by_test_id("persona").select_option("Udemo-somchai")
+    _wait_text(page, "ถึงเวลารายงานความคืบหน้า")
+    _type(page, "ประวัติ")
+    _wait_text(page, "ต้องการดูประวัติมาตรการใด")
+    # Switching to another persona and back keeps both what was typed and what the bot answered.
+    page.get_by_test_id("persona").select_option("Udemo-palad")
+    _type(page, "กราฟ")
+    _wait_text(page, "กำลังวาดกราฟ")
+    page.locator(".messages img").first.wait_for(timeout=60_000)  # the chart, pushed over local http
+    _shot(page, "6-chart")
+    page.get_by_test_id("persona").select_option("Udemo-somchai")
+    _wait_text(page, "ต้องการดูประวัติมาตรการใด")
+    assert page.locator(".messages .msg.user", has_text="ประวัติ").count() == 1
+    assert page.locator(".messages").get_by_text("ถึงเวลารายงานความคืบหน้า").count() >= 1
+    assert page.locator(".messages").get_by_text("กำลังวาดกราฟ").count() == 0  # the ปลัด's chat stays his
     page.close()

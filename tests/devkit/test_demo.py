@@ -34,3 +34,12 @@ def test_the_production_app_has_no_simulator_and_no_demo(app, runner):
 def test_the_development_app_refuses_a_real_channel_secret(settings_overrides):
     with pytest.raises(SystemExit):
         create_dev_app(settings_overrides)  # it carries the test channel's secret
+
+
+def test_demo_measures_name_the_indicators_they_target(dev_runner, session):
+    assert dev_runner.invoke(args=["demo-load"]).exit_code == 0
+    session.expire_all()
+    measures = session.exec(select(Measure)).all()
+    assert all(m.indicator_numbers for m in measures)
+    assert {n for m in measures for n in m.indicator_numbers} == set(range(1, 11))
+    assert len([m for m in measures if 9 in m.indicator_numbers]) >= 2  # "มาตรการของตัวชี้วัดที่ 9" has answers

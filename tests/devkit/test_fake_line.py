@@ -535,3 +535,26 @@ def test_runs_standalone():
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_local_http_media_urls_only_with_the_development_flag():
+    from devkit.fake_line import FakeLine
+
+    image = {"type": "image", "originalContentUrl": "http://127.0.0.1:8000/files/a.png",
+             "previewImageUrl": "http://localhost:8000/files/b.png"}
+    elsewhere = {**image, "originalContentUrl": "http://example.com/a.png"}
+    for allow, message, expected in ((False, image, 400), (True, image, 200), (True, elsewhere, 400)):
+        fake = FakeLine(access_token="t", allow_local_media=allow).start()
+        try:
+            response = urllib3.request("POST", fake.url + "/v2/bot/message/push",
+                                       headers={"Authorization": "Bearer t", "Content-Type": "application/json"},
+                                       body=json.dumps({"to": "U1", "messages": [message]}))
+            assert response.status == expected, (allow, message, response.data)
+        finally:
+            fake.stop()
+
+
+def test_the_run_script_starts_the_fake_line_with_local_media_allowed():
+    script = (Path(__file__).resolve().parents[2] / "scripts" / "run.sh").read_text()
+    start = script.index("-m devkit.fake_line")
+    assert "--allow-local-media" in script[start:script.index("&", start)]

@@ -260,17 +260,21 @@ def test_xlsx_sheets(session, world, tmp_path):
     edited = [r for r in rows if r[0] == "1" and r[4] == "มี.ค. 2569"]
     assert [(r[5], r[6], r[7]) for r in edited] == [(1, "อยู่ระหว่างดำเนินการ", 80), (2, "ดำเนินการแล้ว", 100)]
     assert edited[1][11] == 1  # evidence files
-    assert edited[1][14] == datetime(2026, 3, 25, 10, 0)  # Bangkok time
+    assert edited[1][14] == "25 มี.ค. 2569 10:00"  # Bangkok time, Buddhist era like every other date
     on_behalf = next(r for r in rows if r[2] == "สมศรี มีสุข")
     assert on_behalf[12] == "ประยุทธ์ หัวหน้า" and on_behalf[10] == "ห้องประชุมไม่ว่างตลอดเดือน"
 
     progress = book["ความคืบหน้ารายหน่วยงาน"]
     grid = list(progress.iter_rows(values_only=True))
-    assert grid[0][0] == "หน่วยงาน" and grid[0][1] == "ต.ค. 2568" and grid[0][12] == "ก.ย. 2569"
-    by_unit = {row[0]: row for row in grid[1:] if row[0]}
-    assert by_unit["กองคลัง"][2] == "1/2"  # November: one of measures 1 and 3 reported
-    assert by_unit["สำนักปลัด"][5] == "2/6"  # February: two of three officers on measures 2 and 3
-    assert progress.freeze_panes == "B2"
+    assert grid[0][:4] == ("หน่วยงาน", "เดือน", "ส่งรายงานแล้ว (มาตรการ)", "ครบกำหนด (มาตรการ)")
+    cells = {(row[0], row[1]): row[2:] for row in grid[1:] if row[0] and row[1]}
+    # Numbers, not text; measure-periods: a unit's measure counts once a month.
+    assert cells[("กองคลัง", "พ.ย. 2568")] == (1, 2, 0.5)  # one of measures 1 and 3 reported
+    # Two officers reported measure 2: it counts once; measure 3 still waits.
+    assert cells[("สำนักปลัด", "ก.พ. 2569")][:2] == (1, 2)
+    # Measures 1, 2 and 3 once each, however many units share them and however many reported.
+    assert cells[("ทั้งหน่วยงาน", "ก.พ. 2569")][:2] == (1, 3)
+    assert progress.cell(2, 5).number_format == "0%"
 
 
 def test_csv_is_utf8_with_bom(session, world, tmp_path):
@@ -413,8 +417,11 @@ def task_futures(services, monkeypatch):
     return futures
 
 
-def _links(text: str) -> list[str]:
-    return re.findall(r"https://tidtam\.example/files/\S+", text)
+def _links(message: dict) -> list[str]:
+    """The buttons' links of the year's report message (Word first, then Excel)."""
+    assert message["type"] == "flex", message  # buttons to tap, not long links in plain text
+    buttons = message["contents"]["footer"]["contents"]
+    return [b["action"]["uri"] for b in buttons if b["action"]["uri"].startswith("https://tidtam.example/files/")]
 
 
 def test_annual_report_from_chat_end_to_end(chat, client, line, session, chat_world, task_futures):
@@ -428,8 +435,11 @@ def test_annual_report_from_chat_end_to_end(chat, client, line, session, chat_wo
     assert len(task_futures) == 1 and task_futures[0].result(timeout=60) is True
 
     (push,) = line.messages_to(supervisor.line_user_id)
-    links = _links(push["text"])
-    assert len(links) == 2 and f"พ.ศ. {year} พร้อมแล้ว" in push["text"]
+    links = _links(push)
+    assert len(links) == 2 and f"พ.ศ. {year} พร้อมแล้ว" in push["altText"]
+    assert [b["action"]["label"] for b in push["contents"]["footer"]["contents"]] == [
+        texts.ANNUAL_BTN_DOCX, texts.ANNUAL_BTN_XLSX]
+    assert "https://" not in push["altText"]
     docx_response = client.get(links[0].removeprefix("https://tidtam.example"))
     assert docx_response.status_code == 200
     assert docx_response.mimetype.endswith("wordprocessingml.document")
@@ -451,7 +461,7 @@ def test_links_expire_after_a_day_and_refuse_tampering(chat, client, chat_world,
     user = chat_world.officers["ประยุทธ์ หัวหน้า"].line_user_id
     chat.text(user, "annual report")
     task_futures[0].result(timeout=60)
-    link = _links(line.messages_to(user)[0]["text"])[0].removeprefix("https://tidtam.example")
+    link = _links(line.messages_to(user)[0])[0].removeprefix("https://tidtam.example")
     with time_machine.travel(utcnow() + timedelta(hours=23)):
         assert client.get(link).status_code == 200
     with time_machine.travel(utcnow() + timedelta(hours=25)):

@@ -70,7 +70,7 @@ def world_tz():
 
 def test_typed_shortcut_with_thai_digits(chat, session, world):
     user = _user(world)
-    confirm = chat.text(user, "รายงาน ๑ กำลังดำเนินการ ๖๐%")
+    confirm = chat.text(user, "รายงาน ๑ กำลังดำเนินการ ๖๐% ประชุมทีมแล้ว")
     assert "อยู่ระหว่างดำเนินการ 60%" in confirm.text and "ยืนยัน" in _labels(confirm)
     chat.text(user, "ยืนยัน")
     (version, report), = _versions(session)
@@ -88,7 +88,7 @@ def test_typed_shortcut_done_with_text(chat, session, world):
 
 def test_ambiguous_status_is_asked_not_guessed(chat, session, world):
     user = _user(world)
-    sent = chat.text(user, "รายงาน 1 ดำเนินการ 50%")
+    sent = chat.text(user, "รายงาน 1 ดำเนินการ 50% ประชุมทีมแล้ว")
     assert "หมายถึงสถานะใด" in sent.text
     assert _versions(session) == []
     confirm = chat.text(user, "อยู่ระหว่างดำเนินการ")
@@ -115,7 +115,7 @@ def test_refused_for_another_units_measure(chat, session, world):
 
 def test_edit_before_confirm_and_a_new_version_after(chat, session, world):
     user = _user(world)
-    chat.text(user, "รายงาน 1 กำลังดำเนินการ 40%")
+    chat.text(user, "รายงาน 1 กำลังดำเนินการ 40% รวบรวมประกาศแล้ว")
     assert "ต้องการแก้ไขส่วนใด" in chat.text(user, "แก้ไข").text
     chat.text(user, "ร้อยละ")
     confirm = chat.text(user, "80")
@@ -148,7 +148,7 @@ def test_idle_flow_expires_without_saving_or_nagging(chat, session, world, line)
 
 def test_new_command_mid_flow_is_answered_and_flow_kept(chat, session, world):
     user = _user(world)
-    chat.text(user, "รายงาน 1 กำลังดำเนินการ 30%")
+    chat.text(user, "รายงาน 1 กำลังดำเนินการ 30% เริ่มรวบรวมข้อมูล")
     tasks = chat.text(user, "งานของฉัน")
     assert "งานของท่าน" in tasks.text and "ยังมีรายงานที่ทำค้างไว้" in tasks.text
     chat.text(user, "ยืนยัน")

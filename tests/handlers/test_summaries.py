@@ -81,7 +81,7 @@ def _report_through_chat(chat, world):
     somchai = _user(world, SOMCHAI)
     assert "กรุณาตรวจสอบรายงาน" in chat.text(somchai, "รายงาน 1 ดำเนินการแล้ว 100% เผยแพร่ประกาศจัดซื้อครบทุกรายการ").text
     assert "บันทึกรายงานมาตรการ 1" in chat.text(somchai, "ยืนยัน").text
-    chat.text(somchai, "รายงาน ๓ กำลังดำเนินการ ๖๐%")
+    chat.text(somchai, "รายงาน ๓ กำลังดำเนินการ ๖๐% ทบทวนคู่มือแล้วครึ่งหนึ่ง")
     assert "บันทึกรายงานมาตรการ 3" in chat.text(somchai, "ยืนยัน").text
 
 
@@ -94,14 +94,15 @@ def test_summary_counts_after_officers_report(chat, session, world):
     assert sent.kinds == ["reply"]
     alt = _alt(sent)
     assert "สรุปความคืบหน้ารอบเดือน" in alt and world.org.name in alt
-    assert "ส่งรายงานแล้ว 3/6 (50%)" in alt
-    assert "• กองคลัง 2/2 (100%)" in alt and "• สำนักปลัด 1/4 (25%)" in alt
+    # Measure-periods: 1 and 2 are in; 3 waits for สำนักปลัด (กองคลัง has reported its share).
+    assert "ส่งรายงานแล้ว 2/3 (66%)" in alt
+    assert "• กองคลัง 2/2 (100%)" in alt and "• สำนักปลัด 1/2 (50%)" in alt
     assert ("มาตรการที่ครบกำหนด 3 รายการ: แล้วเสร็จ 1 · อยู่ระหว่างดำเนินการ 1 · ยังไม่เริ่ม 0 · ติดปัญหา 1"
             " · ยังไม่มีรายงาน 0") in alt
     assert "มาตรการที่ติดปัญหา: 2" in alt
     assert "กำหนดส่ง" in alt
     assert "รองบประมาณ" not in alt  # free text only when one measure is asked about
-    assert _bar_widths(sent) == ["50%", "100%", "25%"]
+    assert _bar_widths(sent) == ["66%", "100%", "50%"]
     labels = [a["label"] for a in sent.quick_replies()]
     assert labels[:3] == ["ค้างส่ง", "สรุปปี", "กราฟ"] and "กองคลัง" in labels
     tap = next(a for a in sent.quick_replies() if a["label"] == "กองคลัง")
@@ -112,7 +113,8 @@ def test_summary_english_command_and_admin_allowed(chat, session):
     world = make_world(session, officers=[("สมชาย ใจดี", "กองคลัง", "officer"), ("ผู้ดูแล ระบบ", "กองคลัง", "admin")])
     _save(session, world, SOMCHAI, "1", "done", percent=100)
     sent = chat.text(_user(world, "ผู้ดูแล ระบบ"), "summary")
-    assert "ส่งรายงานแล้ว 1/4 (25%)" in _alt(sent)  # both officers answer for measures 1 and 3
+    # กองคลัง owes measures 1 and 3 once each; the admin owes nothing through the unit.
+    assert "ส่งรายงานแล้ว 1/2 (50%)" in _alt(sent)
 
 
 def test_summary_narrowed_by_unit_name_typo_and_alias(chat, session, world):
@@ -125,7 +127,7 @@ def test_summary_narrowed_by_unit_name_typo_and_alias(chat, session, world):
     session.add(UnitAlias(organisation_id=world.org.id, unit_id=world.units["สำนักปลัด"].id, alias="สป."))
     session.commit()
     alt = _alt(chat.text(boss, "สรุป สป."))
-    assert "เฉพาะสำนักปลัด" in alt and "ส่งรายงานแล้ว 0/4 (0%)" in alt
+    assert "เฉพาะสำนักปลัด" in alt and "ส่งรายงานแล้ว 0/2 (0%)" in alt
     unknown = chat.text(boss, "สรุป กองสาธารณสุขและสิ่งแวดล้อม")
     assert "ไม่พบหน่วยงาน" in unknown.text and "กองคลัง" in unknown.text
     assert {a["text"] for a in unknown.quick_replies()} == {"สรุป กองคลัง", "สรุป สำนักปลัด"}
@@ -135,9 +137,9 @@ def test_summary_narrowed_by_measure_shows_officers_in_private(chat, session, wo
     _report_through_chat(chat, world)
     boss = _user(world)
     alt = _alt(chat.text(boss, "สรุป 3"))
-    assert "เฉพาะมาตรการ 3" in alt and "ส่งรายงานแล้ว 1/3 (33%)" in alt
-    assert "• สมชาย ใจดี (กองคลัง): อยู่ระหว่างดำเนินการ 60%" in alt
-    assert "• สมหญิง รักงาน (สำนักปลัด): ยังไม่รายงาน" in alt
+    assert "เฉพาะมาตรการ 3" in alt and "ส่งรายงานแล้ว 0/1 (0%)" in alt  # สำนักปลัด still owes its share
+    assert "• กองคลัง: อยู่ระหว่างดำเนินการ 60% (รายงานโดย สมชาย ใจดี)" in alt
+    assert "• สำนักปลัด: ยังไม่รายงาน" in alt
     assert "อยู่ระหว่างดำเนินการ 1" in alt
     one = chat.text(boss, "สรุป มาตรการ ๑")
     assert "เผยแพร่ประกาศจัดซื้อครบทุกรายการ" in _alt(one) and "แล้วเสร็จ 1" in _alt(one)
@@ -168,12 +170,12 @@ def test_year_view_month_by_month(chat, session):
         for asked in ("สรุปปี", "summary year", "สรุป ปี"):
             sent = chat.text(_user(world), asked)
             alt = _alt(sent)
-            assert "สรุปปีงบประมาณ 2568 (ต.ค. ถึงม.ค. 2568)" in alt, asked
-            assert "• ต.ค. 2567: 0/6 (0%)" in alt and "• พ.ย. 2567: 2/6 (33%)" in alt
-            assert "• ธ.ค. 2567: 6/6 (100%)" in alt and "• ม.ค. 2568: 1/6 (16%)" in alt
-            assert "รวมทั้งปี ส่งแล้ว 9/24 (37%)" in alt
+            assert "สรุปปีงบประมาณ 2568 (ต.ค. ถึง ม.ค. 2568)" in alt, asked
+            assert "• ต.ค. 2567: 0/3 (0%)" in alt and "• พ.ย. 2567: 1/3 (33%)" in alt
+            assert "• ธ.ค. 2567: 3/3 (100%)" in alt and "• ม.ค. 2568: 1/3 (33%)" in alt
+            assert "รวมทั้งปี ส่งแล้ว 5/12 (41%)" in alt
             assert "ก.พ." not in alt  # the future is not counted
-        assert _bar_widths(sent) == ["37%", "1%", "33%", "100%", "16%"]
+        assert _bar_widths(sent) == ["41%", "1%", "33%", "100%", "33%"]
         unit = _alt(chat.text(_user(world), "สรุปปี กองคลัง"))
         assert "เฉพาะกองคลัง" in unit and "• ธ.ค. 2567: 2/2 (100%)" in unit and "รวมทั้งปี ส่งแล้ว 4/8 (50%)" in unit
 
@@ -197,25 +199,25 @@ def test_pending_lists_people_by_unit_with_reminder_counts(chat, session, world)
     _outbox(session, world, SOMCHAI, "reminder", "delivered")
     session.commit()
     sent = chat.text(_user(world), "ค้างส่ง")
-    assert sent.text.startswith("ยังไม่ส่งรายงานรอบเดือน") and ": 3 คน 5 รายการ" in sent.text
+    assert sent.text.startswith("ยังไม่ส่งรายงานรอบเดือน") and ": 2 หน่วยงาน/ผู้รับผิดชอบ 3 รายการ" in sent.text
     lines = sent.text.splitlines()
-    start = lines.index("กองคลัง (1 คน)")
-    assert lines[start:start + 5] == [
-        "กองคลัง (1 คน)",
-        "• สมชาย ใจดี: 1 มาตรการ (3) · เตือนแล้ว 1 ครั้ง",
-        "สำนักปลัด (2 คน)",
-        "• ประยุทธ์ หัวหน้า: 2 มาตรการ (2, 3) · เตือนแล้ว 0 ครั้ง",
-        "• สมหญิง รักงาน: 2 มาตรการ (2, 3) · เตือนแล้ว 2 ครั้ง",
+    start = lines.index("• กองคลัง: 1 มาตรการ (3)")
+    assert lines[start:start + 4] == [
+        "• กองคลัง: 1 มาตรการ (3)",
+        "   ผู้รายงานได้: สมชาย ใจดี · เตือนแล้ว 1 ครั้ง",
+        "• สำนักปลัด: 2 มาตรการ (2, 3)",
+        "   ผู้รายงานได้: สมหญิง รักงาน · เตือนแล้ว 2 ครั้ง",
     ]
+    assert BOSS not in sent.text  # the ปลัด owes nothing through his unit
     assert chat.text(_user(world), "pending").text == sent.text
 
 
 def test_pending_when_everyone_reported(chat, session, world):
-    for name, refs in ((SOMCHAI, "13"), (SOMYING, "23"), (BOSS, "23")):
+    for name, refs in ((SOMCHAI, "13"), (SOMYING, "23")):
         for ref in refs:
             _save(session, world, name, ref, "done", percent=100)
     assert "ส่งรายงานรอบเดือน" in chat.text(_user(world), "pending").text
-    assert "ครบแล้ว" in chat.text(_user(world), "ค้างส่ง").text
+    assert "ครบทุกมาตรการแล้ว" in chat.text(_user(world), "ค้างส่ง").text
 
 
 # -- มาตรการ -----------------------------------------------------------------------------------------------
@@ -314,7 +316,7 @@ def test_group_set_up_shows_counts_only(chat, session, world, line):
     # Anyone in a set-up group may ask, even an officer or someone not registered.
     for user in (somchai, "Ugroupmember", None):
         summary = chat.text(user, "สรุป", group_id="Gteam")
-        assert "ส่งรายงานแล้ว 3/6 (50%)" in _alt(summary) and "• สำนักปลัด 1/4 (25%)" in _alt(summary)
+        assert "ส่งรายงานแล้ว 2/3 (66%)" in _alt(summary) and "• สำนักปลัด 1/2 (50%)" in _alt(summary)
         assert "กราฟ" not in [a["label"] for a in summary.quick_replies()]
     for asked in ("สรุป 2", "สรุป 1", "สรุป สำนักปลัด", "สรุปปี", "ค้างส่ง"):
         sent = chat.text(somchai, asked, group_id="Gteam")
@@ -323,7 +325,7 @@ def test_group_set_up_shows_counts_only(chat, session, world, line):
         for word in names + free_text:
             assert word not in everything, (asked, word)
     pending = chat.text(somchai, "ค้างส่ง", group_id="Gteam")
-    assert "• สำนักปลัด: 2 คน 3 รายการ · เตือนแล้วรวม 0 ครั้ง" in pending.text
+    assert "• สำนักปลัด: 1 มาตรการ (3) · เตือนแล้ว 0 ครั้ง" in pending.text
     assert "• กองคลัง:" not in pending.text  # สมชาย has reported everything
     assert "เฉพาะมาตรการ 2" in _alt(chat.text(somchai, "สรุป 2", group_id="Gteam"))
     assert chat.text(boss, "มาตรการ 1", group_id="Gteam").text == texts.GROUP_NOT_ALLOWED
@@ -335,11 +337,11 @@ def test_each_chat_sees_its_own_organisation_only(chat, session, world):
     other = make_world(session, name="เทศบาลตำบลอื่น")
     _report_through_chat(chat, world)
     alt = _alt(chat.text(_user(other), "สรุป"))
-    assert "เทศบาลตำบลอื่น" in alt and "ส่งรายงานแล้ว 0/6 (0%)" in alt
-    assert "ส่งรายงานแล้ว 2/6 (33%)" in _alt(chat.text(_user(world), "สรุป"))
+    assert "เทศบาลตำบลอื่น" in alt and "ส่งรายงานแล้ว 0/3 (0%)" in alt
+    assert "ส่งรายงานแล้ว 1/3 (33%)" in _alt(chat.text(_user(world), "สรุป"))
     # A group set up by the other organisation's supervisor shows that organisation, whoever asks.
     chat.text(_user(other), "ตั้งกลุ่มรายงาน", group_id="Gother")
-    assert "ส่งรายงานแล้ว 0/6 (0%)" in _alt(chat.text(_user(world), "สรุป", group_id="Gother"))
+    assert "ส่งรายงานแล้ว 0/3 (0%)" in _alt(chat.text(_user(world), "สรุป", group_id="Gother"))
     assert "ไม่พบมาตรการเลข" not in chat.text(_user(other), "มาตรการ 1").text
 
 
@@ -363,7 +365,7 @@ def test_big_organisation_answers_stay_within_line_limits(chat, session):
                 assert len(json.dumps(message["contents"], ensure_ascii=False).encode()) <= 30_000
             else:
                 assert len(message["text"]) <= 5000
-    assert first.name in _alt(chat.text(boss, "สรุป 3"))
+    assert first.name in _alt(chat.text(boss, "สรุป 3"))  # who reported the unit's share
 
 
 # -- plain functions ---------------------------------------------------------------------------------------------
@@ -428,4 +430,78 @@ def test_inactive_officers_are_not_due(session, world):
     session.add(somying)
     session.commit()
     progress = period_progress(session, organisation_id=world.org.id, period=_period())
-    assert (progress.total.reported, progress.total.due) == (0, 4)
+    # สำนักปลัด has no active officer left to owe measure 2; กองคลัง still owes 1 and 3.
+    assert (progress.total.reported, progress.total.due) == (0, 2)
+
+
+# -- the unit of progress: who owes what -------------------------------------------------------------------------
+
+def test_a_units_measure_is_owed_once_by_the_unit_and_never_by_its_supervisor(session):
+    from models.plan import Assignment
+    from models.reports import reporting_snapshot
+
+    world = make_world(session, officers=[(SOMCHAI, "กองคลัง", "officer"), ("สมปอง ขยัน", "กองคลัง", "officer"),
+                                          (BOSS, "กองคลัง", "supervisor")],
+                       measures=[("1", "เปิดเผยข้อมูล", "กองคลัง"), ("2", "คู่มือ", "กองคลัง")])
+    snapshot = reporting_snapshot(session, organisation_id=world.org.id, period=_period())
+    assert snapshot.due(world.officers[BOSS].id) == []  # the ปลัด is neither reminded nor nudged
+    assert len(snapshot.pending(world.officers["สมปอง ขยัน"].id)) == 2
+    _save(session, world, SOMCHAI, "1", "done", percent=100)
+    snapshot = reporting_snapshot(session, organisation_id=world.org.id, period=_period())
+    # สมชาย's report covers the unit: his colleague is not reminded of measure 1 again.
+    assert [m.ref for m in snapshot.pending(world.officers["สมปอง ขยัน"].id)] == ["2"]
+    assert snapshot.statuses[world.officers["สมปอง ขยัน"].id][world.measures["1"].id] == ("done", 100)
+    # An admin's hand-made assignment names the supervisor: then he owes it too.
+    session.exec(sa_update_source(Assignment, world.measures["2"].id, world.officers[BOSS].id))
+    session.commit()
+    snapshot = reporting_snapshot(session, organisation_id=world.org.id, period=_period())
+    assert [m.ref for m in snapshot.due(world.officers[BOSS].id)] == ["2"]
+
+
+def sa_update_source(assignment, measure_id, officer_id):
+    import sqlalchemy as sa
+
+    return sa.update(assignment).where(assignment.measure_id == measure_id,
+                                       assignment.officer_id == officer_id).values(source="manual")
+
+
+def test_one_denominator_across_summary_year_pending_and_chart(chat, session):
+    from handlers.summaries import chart_data
+    from models.summaries import pending_parties, period_progress, year_progress
+
+    world = make_world(session, officers=[(SOMCHAI, "กองคลัง", "officer"), ("สมปอง ขยัน", "กองคลัง", "officer"),
+                                          (SOMYING, "สำนักปลัด", "officer"), (BOSS, "สำนักปลัด", "supervisor")])
+    _save(session, world, SOMCHAI, "1", "done", percent=100)
+    _save(session, world, "สมปอง ขยัน", "1", "done", percent=100)  # a second report on the same measure
+    period, org = _period(), world.org.id
+    progress = period_progress(session, organisation_id=org, period=period)
+    year = year_progress(session, organisation_id=org, period=period)
+    pending, due = pending_parties(session, organisation_id=org, period=period)
+    assert (progress.total.reported, progress.total.due) == (1, 3)  # 3 measures due, one of them complete
+    assert year.months[-1][1] == progress.total and due == progress.total.due
+    assert "ส่งรายงานแล้ว 1/3 (33%)" in _alt(chat.text(_user(world), "สรุป"))
+    assert "มาตรการที่ครบกำหนด 3 รายการ" in _alt(chat.text(_user(world), "สรุป"))
+    units = {bar.name: bar.period_percent for bar in chart_data(year, world.org.name).units}
+    assert units == {"กองคลัง": 50, "สำนักปลัด": 0}
+    assert BOSS not in {name for p in pending for name in p.names}
+
+
+def test_filters_work_the_same_on_every_supervisor_command(chat, session):
+    with time_machine.travel(datetime(2025, 1, 15, 3, 0, tzinfo=UTC), tick=True):
+        world = make_world(session, officers=[(SOMCHAI, "กองคลัง", "officer"), ("ช่าง ซ่อมดี", "กองช่าง", "officer"),
+                                              (BOSS, "สำนักปลัด", "supervisor")],
+                           measures=[("1", "เปิดเผยข้อมูล", "กองคลัง"), ("2", "ซ่อมถนน", "กองช่าง")])
+        _save(session, world, SOMCHAI, "1", "done", percent=100, period=date(2024, 12, 1))
+        boss = _user(world)
+        pending = chat.text(boss, "ค้างส่ง กองช่าง").text
+        assert "กองช่าง" in pending and "กองคลัง" not in pending and "เฉพาะกองช่าง" in pending
+        december = _alt(chat.text(boss, "สรุป ธันวาคม"))
+        assert "รอบเดือนธันวาคม 2567" in december and "ส่งรายงานแล้ว 1/2 (50%)" in december
+        assert "ไม่พบหน่วยงาน" not in december
+        both = _alt(chat.text(boss, "สรุป ธ.ค. กองคลัง"))
+        assert "รอบเดือนธันวาคม 2567" in both and "เฉพาะกองคลัง" in both and "1/1 (100%)" in both
+        in_december = chat.text(boss, "ค้างส่ง เดือนธันวาคม").text
+        assert "รอบเดือนธันวาคม 2567" in in_december and "• กองช่าง: 1 มาตรการ (2)" in in_december
+        assert "เฉพาะมาตรการ 2" in chat.text(boss, "ค้างส่ง มาตรการ 2").text
+        year = _alt(chat.text(boss, "สรุปปี กองช่าง"))
+        assert "เฉพาะกองช่าง" in year and "รวมทั้งปี ส่งแล้ว 0/4 (0%)" in year
