@@ -355,7 +355,7 @@ def main() -> None:
     from line import texts
     from models import Officer, utcnow
     from models.reports import current_period
-    from models.summaries import pending_officers, period_progress
+    from models.summaries import pending_parties, period_progress
 
     tz = ZoneInfo("Asia/Bangkok")
     period = current_period(utcnow(), tz)
@@ -413,7 +413,7 @@ def main() -> None:
 
     def direct_pending():
         with Session(engine) as session:
-            pending_officers(session, organisation_id=args.org, period=period)
+            pending_parties(session, organisation_id=args.org, period=period)
 
     rows = measure([
         ("baseline: SELECT 1 round trip", select_one),

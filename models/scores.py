@@ -106,10 +106,10 @@ def save_year_scores(session: Session, *, organisation_id: int, scores: YearScor
     wanted = _values_of(scores)
     given = {kind for kind, _ in wanted}
     kept: dict[str, int] = {}
-    for (kind, _key), row in list(existing.items()):
+    for kind, key in list(existing):
         if kind not in given:
             kept[kind] = kept.get(kind, 0) + 1
-            del existing[(kind, _key)]
+            del existing[(kind, key)]
     for (kind, key), value in wanted.items():
         where = (scores.sources.get(_source_key(kind, key)) or source)[:300]
         is_question = kind == ScoreKind.QUESTION.value

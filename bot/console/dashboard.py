@@ -13,10 +13,11 @@ from sqlmodel import select
 
 from bot.console.blueprint import bp, db, owned, services, visitor
 from ita.thai import fiscal_months, fiscal_year
+from line import texts
 from models import Evidence, Measure, Officer, ReportVersion, StatusReport, Unit
 from models.annual import measure_years
 from models.reports import current_period, report_history
-from models.summaries import measure_detail, pending_officers, period_progress, year_progress
+from models.summaries import measure_detail, pending_parties, period_progress, year_progress
 
 CHART_HEIGHT = 160
 
@@ -51,9 +52,8 @@ def dashboard():
     unit = next((u for u in units if u.id == unit_id), None)
     unit_id = unit.id if unit else None
     progress = period_progress(session, organisation_id=org_id, period=period, unit_id=unit_id)
-    pending, _due = pending_officers(session, organisation_id=org_id, period=period)
-    if unit is not None:
-        pending = [p for p in pending if p.unit == unit.name]
+    pending, _due = pending_parties(session, organisation_id=org_id, period=period, unit_id=unit_id,
+                                    unnamed_unit=texts.SUM_NO_UNIT)
     trend = year_progress(session, organisation_id=org_id, period=period, unit_id=unit_id)
     return render_template("console/dashboard.html", year=year, years=years, period=period, months=months,
                            units=units, unit=unit, progress=progress, pending=pending, trend=trend,
