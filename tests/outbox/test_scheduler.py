@@ -35,8 +35,14 @@ def _accepted_pushes(line, user_id):
 
 @pytest.fixture
 def world(session):
-    # Fiscal year 2569 runs October 2025 – September 2026.
-    return make_world(session, year=2569)
+    # Fiscal year 2569 runs October 2025 – September 2026. Three officers owe reports; the
+    # supervisor owes none (a unit's measure is reported by its officers) and gets the digest.
+    return make_world(session, year=2569, officers=[
+        ("สมชาย ใจดี", "กองคลัง", "officer"),
+        ("สมหญิง รักงาน", "สำนักปลัด", "officer"),
+        ("สมศักดิ์ ขยัน", "สำนักปลัด", "officer"),
+        ("ประยุทธ์ หัวหน้า", "สำนักปลัด", "supervisor"),
+    ])
 
 
 def test_first_working_day_after_a_holiday_weekend():
@@ -67,10 +73,13 @@ def test_reminders_once_per_officer_and_period(services, session, world, line):
         again = reconcile(services)
         deliver(services)
         deliver(services)
-    # สมชาย (กองคลัง: measures 1, 3), สมหญิง and the supervisor (สำนักปลัด: 2, 3) all have due measures.
+    # สมชาย (กองคลัง: measures 1, 3), สมหญิง and สมศักดิ์ (สำนักปลัด: 2, 3) all have due measures.
     assert first.enqueued["reminder"] == 3 and again.enqueued["reminder"] == 0
     for officer in world.officers.values():
         pushes = _accepted_pushes(line, officer.line_user_id)
+        if officer.role == "supervisor":  # owes nothing through the unit, so no reminder
+            assert pushes == [], officer.name
+            continue
         assert len(pushes) == 1, officer.name
         assert "รอบเดือนมกราคม 2569" in pushes[0].json["messages"][0]["text"]
     assert {r.status for r in _outbox(session)} == {OutboxStatus.DELIVERED.value}
@@ -174,7 +183,7 @@ def test_transient_failures_are_retried_with_the_same_key(services, session, wor
         keys = {c.retry_key for c in line.calls if c.path.endswith("/push") and c.json["to"] == row.recipient}
         assert keys == {row.retry_key}
     for officer in world.officers.values():
-        assert len(_accepted_pushes(line, officer.line_user_id)) == 1
+        assert len(_accepted_pushes(line, officer.line_user_id)) == (officer.role != "supervisor")
 
 
 def test_client_errors_go_to_dead_letter(services, session, world, line, runner):
@@ -238,7 +247,7 @@ def test_one_organisation_failing_does_not_stop_others(services, session, line, 
     monkeypatch.setattr(planning, "_reconcile_org", flaky)
     with time_machine.travel(at(2026, 1, 5, 9, 5)):
         result = reconcile(services)
-    assert result.enqueued["reminder"] == 3
+    assert result.enqueued["reminder"] == 2  # อบต.สอง's two officers; its supervisor owes nothing
 
 
 def test_send_reminders_cli_dry_run_and_refusals(runner, session, world, line):
