@@ -227,13 +227,16 @@ def test_an_event_whose_handling_keeps_dying_is_given_up_and_its_chat_goes_on(ch
         rows[after["webhookEventId"]].received_at = utcnow() - timedelta(minutes=5)
         session.add_all(rows.values())
         session.commit()
-    assert claim_next(services.engine, "U-poison") is None  # not a fourth time, and the chat waits
     outcomes = sweep_stale_events(services)
-    assert [(o.event_id, o.status) for o in outcomes] == [(after["webhookEventId"], "done")]
+    # Not handled a fourth time: given up in its chat's order, then the chat goes on.
+    assert [(o.event_id, o.status) for o in outcomes] == [(poison["webhookEventId"], "failed"),
+                                                          (after["webhookEventId"], "done")]
     rows = _events(session)
     assert rows[poison["webhookEventId"]].status == EventStatus.FAILED.value
     assert "gave up" in rows[poison["webhookEventId"]].error
-    assert len(line.messages_to("U-poison")) == 1  # the event after it, answered by push
+    # No silence: an apology for the event given up, then the answer to the one after it (by push).
+    assert [m["text"] for m in line.messages_to("U-poison")][0] == texts.SORRY_ERROR
+    assert len(line.messages_to("U-poison")) == 2
 
 
 def test_the_clock_sweeper_can_run_commands_that_start_background_tasks(chat, session, services, line):
