@@ -96,7 +96,8 @@ class Claimed:
 
     @property
     def kept_dying(self) -> bool:
-        """Its handling was started MAX_ATTEMPTS times and never finished: give it up."""
+        """Its handling was started MAX_ATTEMPTS times and never finished (its process died, or the
+        database was lost mid-way each time): give it up rather than let it hold its chat."""
         return not self.answer_outcome_unknown and self.attempts > MAX_ATTEMPTS
 
 
