@@ -4,8 +4,10 @@ With ``EVENT_HANDLERS=worker`` the web process only stores webhook events and
 answers LINE; this process handles them with the same handler threads
 (inbox.queue over inbox.dispatch), so each chat's events are handled one at a
 time, oldest first, and several workers can run side by side (inbox.worker).
-It lowers its own CPU priority (WORKER_NICE) so that, on a machine it shares
-with the web process, answering LINE comes first.
+It also recovers what a dead or disconnected holder left (stale claims, on
+start and every few seconds; inbox.worker), so a web and a worker finish every
+event without the clock. It lowers its own CPU priority (WORKER_NICE) so
+that, on a machine it shares with the web process, answering LINE comes first.
 
 SIGTERM or Ctrl-C: stop taking new chats, finish the events in hand (up to
 STOP_SECONDS), exit 0. Whatever is left stays stored for the next worker.
@@ -54,7 +56,7 @@ def main() -> None:
              settings.worker_nice)
     run(services, stop)
     if not services.chats.shutdown(timeout=STOP_SECONDS):
-        log.warning("stopped with events still in hand; the next worker or the sweeper finishes them")
+        log.warning("stopped with events still in hand; the next worker's recovery finishes them")
     services.tasks.shutdown()
     services.engine.dispose()
     log.info("stopped")

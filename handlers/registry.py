@@ -121,6 +121,8 @@ def postback_handler(action: str) -> tuple[Handler, Role | None] | None:
 
 def clean_free_text(text: str) -> str:
     """Tidy text that will be stored: each line normalised, line breaks and digits kept."""
+    # A lone surrogate (JSON allows "\ud800") cannot be encoded: stored or echoed back, it fails every save.
+    text = "".join(ch for ch in text if not "\ud800" <= ch <= "\udfff")
     text = "".join(ch if ch >= " " or ch in "\n\t" else " " for ch in text)
     lines = [normalize_text(line) for line in text.replace("\r\n", "\n").split("\n")]
     return "\n".join(lines).strip()
@@ -128,7 +130,9 @@ def clean_free_text(text: str) -> str:
 
 def clean_command_text(text: str) -> str:
     """Normalise typed text: spacing, zero-width and control characters, Thai digits."""
-    # Control characters (NUL above all: PostgreSQL refuses it in text) carry no meaning in chat.
+    # Control characters (NUL above all: PostgreSQL refuses it in text) carry no meaning in chat,
+    # nor do lone surrogates, which no encoder takes.
+    text = "".join(ch for ch in text if not "\ud800" <= ch <= "\udfff")
     text = "".join(ch if ch >= " " or ch in "\n\t" else " " for ch in text)
     return to_arabic_digits(normalize_text(text))
 

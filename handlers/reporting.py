@@ -14,7 +14,7 @@ from typing import Any
 from handlers import flows
 from handlers.registry import Context, Reply, command, postback
 from ita.status import AMBIGUOUS, STATUS_LABELS, Status, parse_percent, parse_report_command, parse_status
-from ita.thai import format_month, format_thai_date, to_arabic_digits
+from ita.thai import fiscal_year_bounds, format_month, format_thai_date, to_arabic_digits
 from line import texts, views
 from line.cards import measures_messages, period_label, status_label
 from models import Measure, Officer, Role
@@ -44,10 +44,11 @@ STATUS_ORDER = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.BLOC
 # -- parameters ---------------------------------------------------------------
 
 def parse_period_param(value: str | None) -> date | None:
+    """The month a button's ``p=YYYY-MM`` names; None when it names none (the caller checks the range)."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
         return date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a year too large for a date, from a forged button
         return None
 
 
@@ -174,17 +175,27 @@ def _start_from_typed(ctx: Context, officer: Officer, parsed, *, via: str) -> Re
 @postback("rep")
 def report_postback(ctx: Context) -> Reply:
     """Start a report from a button on a reminder or task list."""
-    try:
-        measure = ctx.session.get(Measure, int(ctx.postback.get("m", "")))
-    except ValueError:
-        measure = None
+    # Reporting happens in 1:1 chats only; in a group the button can only be forged or forwarded.
+    if ctx.in_group:
+        return [views.text(texts.REPORT_ONE_TO_ONE_ONLY)]
+    measure = _measure_of(ctx, ctx.postback)
+    if measure is None:
+        return [views.text(texts.BAD_BUTTON)]
     conversation = flows.active(ctx)
     on_behalf = conversation.data.get("for") if conversation is not None else None
     officer = ctx.session.get(Officer, on_behalf) if on_behalf else ctx.officer
-    if measure is None or not can_report(ctx.session, officer=officer, measure=measure):
-        return [views.text(texts.NOT_YOUR_MEASURE.format(ref=measure.ref if measure else "?"))]
-    period = parse_period_param(ctx.postback.get("p")) or current_period(ctx.now, ctx.settings.tz)
-    period = min(period, current_period(ctx.now, ctx.settings.tz))
+    if not can_report(ctx.session, officer=officer, measure=measure):
+        return [views.text(texts.NOT_YOUR_MEASURE.format(ref=measure.ref))]
+    current = current_period(ctx.now, ctx.settings.tz)
+    requested = parse_period_param(ctx.postback.get("p")) if "p" in ctx.postback else current
+    if requested is None:
+        return [views.text(texts.BAD_BUTTON)]
+    first, last = fiscal_year_bounds(measure.fiscal_year)
+    # A month outside the measure's fiscal year (an old reminder's button, a forged one), or a
+    # fiscal year not begun yet, would file the report where no summary or annual report looks.
+    if not first <= requested <= last or current < first:
+        return [views.text(texts.REPORT_PERIOD_OUTSIDE_YEAR.format(year=measure.fiscal_year, ref=measure.ref))]
+    period = min(requested, current)
     data = {"m": measure.id, "p": views.period_param(period), "for": on_behalf, "via": "chat"}
     conversation = flows.start(ctx, FLOW, "status", data)
     return _ask_next(ctx, conversation)
@@ -210,8 +221,16 @@ def next_step(data: dict[str, Any]) -> str:
     return "confirm"
 
 
-def _measure_of(ctx: Context, data: dict[str, Any]) -> Measure:
-    return ctx.session.get(Measure, data["m"])
+def _measure_of(ctx: Context, data: dict[str, Any]) -> Measure | None:
+    """The measure ``data["m"]`` names (a flow's data, or a button's); None when no row can have that id."""
+    try:
+        measure_id = int(data.get("m", ""))
+    except (TypeError, ValueError):
+        return None
+    # The column is a 32-bit integer: a larger id (a forged button) is no lookup but a database error.
+    if not 0 < measure_id < 2**31:
+        return None
+    return ctx.session.get(Measure, measure_id)
 
 
 def _ask_status(measure: Measure, question: str | None = None) -> views.Message:

@@ -24,7 +24,7 @@ class ChatQueue:
     second thread: its thread is asked to look once more, so an event stored
     while the last claim ran is never left behind. Across processes the claim
     in the database keeps the order. Whatever is left when a process dies stays
-    stored and the clock's sweeper finishes it.
+    stored: the worker's recovery (inbox.worker), or the clock's sweeper, finishes it.
     """
 
     def __init__(self, handle_next: Callable[[str], Any], workers: int = 4) -> None:
@@ -43,10 +43,10 @@ class ChatQueue:
             self._active[key] = False
         try:
             self._pool.submit(self._run, key)
-        except RuntimeError:  # shutting down: the events stay stored and the sweeper handles them
+        except RuntimeError:  # shutting down: the events stay stored and recovery handles them
             with self._lock:
                 self._forget(key)
-            log.warning("handler pool is shutting down; a stored event is left to the sweeper")
+            log.warning("handler pool is shutting down; a stored event is left to recovery")
 
     def _run(self, key: str) -> None:
         while True:
@@ -54,8 +54,8 @@ class ChatQueue:
                 while not self._stopping.is_set() and self._handle_next(key) is not None:
                     pass
             except Exception:
-                # The events stay stored (received or processing): the clock's sweeper finishes them.
-                log.exception("handler: a chat's events could not be handled; left to the sweeper")
+                # The events stay stored (received, processing or answering): recovery finishes them.
+                log.exception("handler: a chat's events could not be handled; left to recovery")
             with self._lock:
                 if self._active.get(key) and not self._stopping.is_set():
                     self._active[key] = False

@@ -3,6 +3,16 @@
 It learns of new events by LISTEN on PostgreSQL (inbox.store sends NOTIFY)
 and by looking every POLL_SECONDS on SQLite, and looks for anything left over
 (a missed notice, events stored while it was down) every SCAN_SECONDS.
+
+Recovery is its own job too, so that a web and a worker alone (no clock)
+finish every event after a fault: on start and every RECOVER_SECONDS it asks
+for the chats held by a stale claim (inbox.claims.chats_to_recover: an event
+whose holder died, or lost the database, while handling or answering it) and
+hands them to the same handler threads, where claim_next takes the event back
+under the same per-chat claim and inbox.dispatch settles it. An event is
+therefore finished at most WEBHOOK_STALE_SECONDS + RECOVER_SECONDS after its
+holder stopped. The clock's sweeper (inbox.sweeper) runs the same recovery as
+a second line.
 """
 from __future__ import annotations
 
@@ -10,18 +20,21 @@ import logging
 import os
 import threading
 import time
+from datetime import timedelta
 
 import psycopg
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.services import Services
-from inbox.claims import chats_waiting
+from inbox.claims import chats_to_recover, chats_waiting
 from inbox.store import NOTIFY_CHANNEL
+from models import utcnow
 
 log = logging.getLogger("worker")
 
 POLL_SECONDS = 0.2  # SQLite has no notifications: how often to look for new events
 SCAN_SECONDS = 5.0  # PostgreSQL: how often to look for events no notice announced
+RECOVER_SECONDS = 5.0  # how often to look for stale claims (and once on start)
 
 
 class Listener:
@@ -84,9 +97,17 @@ def run(services: Services, stop: threading.Event) -> None:
     """Hand stored events to the handler threads until ``stop`` is set."""
     chats = services.chats
     listener = Listener(services.settings.database_url) if services.engine.dialect.name == "postgresql" else None
-    next_scan = 0.0
+    stale = timedelta(seconds=services.settings.webhook_stale_seconds)
+    next_scan = next_recovery = 0.0
     try:
         while not stop.is_set():
+            if time.monotonic() >= next_recovery:
+                try:
+                    for key in chats_to_recover(services.engine, stale_before=utcnow() - stale):
+                        chats.submit(key)
+                except SQLAlchemyError as exc:
+                    log.warning("database unavailable for recovery (%s); trying again shortly", type(exc).__name__)
+                next_recovery = time.monotonic() + RECOVER_SECONDS
             if time.monotonic() >= next_scan:
                 try:
                     for key in chats_waiting(services.engine):
@@ -94,10 +115,11 @@ def run(services: Services, stop: threading.Event) -> None:
                 except SQLAlchemyError as exc:
                     log.warning("database unavailable (%s); trying again shortly", type(exc).__name__)
                 next_scan = time.monotonic() + (SCAN_SECONDS if listener else POLL_SECONDS)
+            wake_at = min(next_scan, next_recovery)
             if listener is None:
-                stop.wait(max(0.0, next_scan - time.monotonic()))
+                stop.wait(max(0.0, wake_at - time.monotonic()))
                 continue
-            keys = listener.wait(timeout=max(0.05, min(1.0, next_scan - time.monotonic())))
+            keys = listener.wait(timeout=max(0.05, min(1.0, wake_at - time.monotonic())))
             if keys is None:  # the database went away: scan (and reconnect) after a pause
                 stop.wait(1.0)
                 next_scan = 0.0

@@ -472,3 +472,16 @@ CONSOLE_SCORES_IMPORTED = "นำเข้าคะแนนแล้วค่�
 CONSOLE_REPORT_NO_YEAR = "ยังไม่มีมาตรการของปีงบประมาณนี้ค่ะ"
 CONSOLE_COLUMNS_NEED_MEASURE = "กรุณาเลือกคอลัมน์ที่เป็น มาตรการ อย่างน้อยหนึ่งคอลัมน์ค่ะ"
 CONSOLE_SCORES_CHOOSE = "กรุณาเลือกว่าจะเชื่อตัวเลขจากที่ใดค่ะ"
+
+# -- inbox recovery and refused buttons (inbox/dispatch.py, handlers/reporting.py; issue #20) -------------
+# An answer whose sending was interrupted (its process died) is never sent twice: the user hears this instead.
+ANSWER_MAY_BE_MISSING = (
+    "ขออภัยค่ะ ระบบขัดข้องขณะส่งคำตอบข้อความล่าสุดของท่าน ข้อความของท่านบันทึกไว้แล้ว แต่คำตอบอาจส่งไม่ถึง "
+    "หากไม่เห็นคำตอบ กรุณาพิมพ์ ช่วยเหลือ หรือทำรายการต่อได้เลยค่ะ"
+)
+BAD_BUTTON = "ขออภัยค่ะ ปุ่มนี้ใช้ไม่ได้แล้ว กรุณาพิมพ์ งานของฉัน เพื่อดูรายการล่าสุดค่ะ"
+REPORT_PERIOD_OUTSIDE_YEAR = (
+    "ขออภัยค่ะ ปุ่มนี้ชี้ไปยังเดือนที่อยู่นอกปีงบประมาณ พ.ศ. {year} ของมาตรการ {ref} จึงรายงานไม่ได้ "
+    "กรุณาพิมพ์ งานของฉัน เพื่อดูรายการล่าสุดค่ะ"
+)
+REPORT_ONE_TO_ONE_ONLY = "รายงานผลได้ในแชทส่วนตัวกับบอทเท่านั้นค่ะ"

@@ -1,14 +1,32 @@
-"""Adding and updating officers, and assigning them to measures by hand."""
+"""Adding and updating officers, and assigning them to measures by hand.
+
+Changes to one organisation's people (its units, officers and automatic
+assignments) are serialised by a transaction-level advisory lock on
+PostgreSQL (``lock_people``): two admins adding officers at once, from the
+CLI or the console, would otherwise both create the same unit or the same
+automatic assignment and one of them fail on a unique constraint. SQLite
+serialises writers by itself.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
 from models.org import Officer, Role
 from models.plan import Assignment, Measure, assign_automatically, resolve_unit
+
+# The advisory lock's first key: "people" locks, apart from the clock's (outbox.lock) and any other.
+PEOPLE_LOCK_NAMESPACE = 0x70656F70
+
+
+def lock_people(session: Session, *, organisation_id: int) -> None:
+    """Hold the organisation's people lock until the session's transaction ends (PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(PEOPLE_LOCK_NAMESPACE, organisation_id)))
 
 
 class OfficerLookupError(ValueError):
@@ -28,6 +46,8 @@ def upsert_officer(session: Session, *, organisation_id: int, name: str, unit: s
     """Create the officer, or update position, unit, role and phone of an existing one."""
     Role(role)  # raises ValueError for an unknown role
     name = " ".join(name.split())
+    # Before anything is read: what this decides must see whatever a concurrent admin committed.
+    lock_people(session, organisation_id=organisation_id)
     unit_id = resolve_unit(session, organisation_id, unit).id if unit else None
     officer = session.exec(select(Officer).where(Officer.organisation_id == organisation_id,
                                                  Officer.name == name)).first()
@@ -95,4 +115,5 @@ def set_assignment(session: Session, *, measure: Measure, officer: Officer, acti
 
 def refresh_assignments(session: Session, *, organisation_id: int, now: datetime) -> int:
     """Assign new or moved officers to their units' measures."""
+    lock_people(session, organisation_id=organisation_id)
     return assign_automatically(session, organisation_id=organisation_id, now=now)

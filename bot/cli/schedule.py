@@ -68,6 +68,17 @@ def send_reminders_command(org_name: str | None, period: str | None, dry_run: bo
     click.echo("Enqueued: " + ", ".join(f"{k} {v}" for k, v in plan.enqueued.items()))
     click.echo(f"Delivered {result.delivered}, will retry {result.retried}, dead {result.dead}, "
                f"expired {result.expired}, held {result.held}.")
+    # Messages that failed earlier and wait out their backoff are not sent by this run: say so,
+    # or "Delivered 0, will retry 0" reads as if nobody were left to remind.
+    with Session(svc.engine) as session:
+        waiting, next_at = session.exec(
+            select(sa.func.count(), sa.func.min(OutboxMessage.next_attempt_at))
+            .where(OutboxMessage.status == OutboxStatus.PENDING.value, OutboxMessage.next_attempt_at > now)
+        ).one()
+    if waiting:
+        next_local = next_at.astimezone(svc.settings.tz)
+        click.echo(f"Still waiting for a retry: {waiting} message(s); the next attempt is due at "
+                   f"{next_local:%H:%M} ({svc.settings.tz.key}), sent by the clock or the next send-reminders.")
     for note in result.notes:
         click.echo(note)
     if result.paused:

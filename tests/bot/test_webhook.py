@@ -227,13 +227,16 @@ def test_an_event_whose_handling_keeps_dying_is_given_up_and_its_chat_goes_on(ch
         rows[after["webhookEventId"]].received_at = utcnow() - timedelta(minutes=5)
         session.add_all(rows.values())
         session.commit()
-    assert claim_next(services.engine, "U-poison") is None  # not a fourth time, and the chat waits
     outcomes = sweep_stale_events(services)
-    assert [(o.event_id, o.status) for o in outcomes] == [(after["webhookEventId"], "done")]
+    # Not handled a fourth time: given up in its chat's order, then the chat goes on.
+    assert [(o.event_id, o.status) for o in outcomes] == [(poison["webhookEventId"], "failed"),
+                                                          (after["webhookEventId"], "done")]
     rows = _events(session)
     assert rows[poison["webhookEventId"]].status == EventStatus.FAILED.value
     assert "gave up" in rows[poison["webhookEventId"]].error
-    assert len(line.messages_to("U-poison")) == 1  # the event after it, answered by push
+    # No silence: an apology for the event given up, then the answer to the one after it (by push).
+    assert [m["text"] for m in line.messages_to("U-poison")][0] == texts.SORRY_ERROR
+    assert len(line.messages_to("U-poison")) == 2
 
 
 def test_the_clock_sweeper_can_run_commands_that_start_background_tasks(chat, session, services, line):
@@ -287,3 +290,105 @@ def test_an_answer_that_cannot_be_delivered_is_logged_as_an_error(chat, line, ca
     with caplog.at_level("ERROR"):
         assert chat.post([event]).status == 200
     assert "not delivered" in caplog.text and event["webhookEventId"] in caplog.text
+
+
+# -- hostile but correctly signed inputs (issue #20) -------------------------------------------------
+
+def test_deeply_nested_json_is_400_not_500(chat, session):
+    body = "[" * 10_000 + "]" * 10_000  # deeper than the JSON parser recurses
+    sent = chat.post([], body=body)
+    assert sent.status == 400 and sent.response.get_json() == {"error": "body is not JSON"}
+    nested_events = '{"events": ' + "[" * 10_000 + "]" * 10_000 + "}"
+    assert chat.post([], body=nested_events).status == 400
+    assert _events(session) == {}
+
+
+def test_five_copies_of_one_event_are_accepted_stored_once_and_answered_once(chat, session):
+    event = chat.text_event("U-five", "ช่วยเหลือ")
+    sent = chat.post([event] * 5)
+    assert sent.response.get_json() == {"status": "ok", "accepted": 5, "stored": 1}
+    assert len(sent.messages) == 1
+    again = chat.post([dict(event, deliveryContext={"isRedelivery": True})] * 5)
+    assert again.response.get_json() == {"status": "ok", "accepted": 5, "stored": 0}
+    assert again.messages == [] and len(_events(session)) == 1
+
+
+@pytest.fixture
+def world(session):
+    from tests.factories import make_world
+
+    return make_world(session)
+
+
+def _officer_user(world) -> str:
+    return world.officers["สมชาย ใจดี"].line_user_id  # กองคลัง: measure 1 is theirs
+
+
+def _open_flow(session, user: str):
+    from models.reports import Conversation
+
+    session.expire_all()
+    return session.get(Conversation, user)
+
+
+def _fiscal_months_around(world) -> tuple[str, str, str, str]:
+    from ita.cadence import add_months
+    from ita.thai import fiscal_year_bounds
+
+    first, last = fiscal_year_bounds(world.measures["1"].fiscal_year)
+    last = last.replace(day=1)
+    return (f"{add_months(first, -1):%Y-%m}", f"{first:%Y-%m}", f"{last:%Y-%m}", f"{add_months(last, 1):%Y-%m}")
+
+
+@pytest.mark.parametrize("which", ["0001-01", "2020-01", "month before the year", "month after the year",
+                                   "9999-12"])
+def test_a_report_button_for_a_month_outside_the_measures_fiscal_year_is_refused(chat, session, world, which):
+    before, _, _, after = _fiscal_months_around(world)
+    period = {"month before the year": before, "month after the year": after}.get(which, which)
+    measure = world.measures["1"]
+    sent = chat.postback(_officer_user(world), f"a=rep&m={measure.id}&p={period}")
+    assert sent.texts == [texts.REPORT_PERIOD_OUTSIDE_YEAR.format(year=measure.fiscal_year, ref=measure.ref)]
+    assert _open_flow(session, _officer_user(world)) is None  # no report started, none can be saved
+    assert {e.status for e in _events(session).values()} == {EventStatus.DONE.value}
+
+
+def test_a_report_button_for_the_first_month_of_the_year_is_taken_as_a_late_report(chat, session, world):
+    _, first, _, _ = _fiscal_months_around(world)
+    sent = chat.postback(_officer_user(world), f"a=rep&m={world.measures['1'].id}&p={first}")
+    assert "สถานะเป็นอย่างไร" in sent.text
+    assert _open_flow(session, _officer_user(world)).data["p"] == first
+
+
+@pytest.mark.parametrize("data", ["m=" + "9" * 300, f"m={2**31}", "m=-1", "m=0", "m=x", "m=",
+                                  "m={m}&p=99999999999999999999-01", "m={m}&p=2025-13", "m={m}&p="])
+def test_a_report_button_with_an_impossible_measure_or_month_is_a_bad_button_not_an_outage(chat, session, world,
+                                                                                         data):
+    sent = chat.postback(_officer_user(world), "a=rep&" + data.format(m=world.measures["1"].id))
+    assert sent.texts == [texts.BAD_BUTTON]
+    assert texts.SORRY_ERROR not in sent.texts
+    assert [e.status for e in _events(session).values()] == [EventStatus.DONE.value]
+
+
+def test_a_report_button_forged_in_a_group_is_refused(chat, session, world):
+    user = _officer_user(world)
+    event = chat.postback_event(user, f"a=rep&m={world.measures['1'].id}", group_id="G-forged")
+    sent = chat.post([event])
+    assert sent.texts == [texts.REPORT_ONE_TO_ONE_ONLY]  # no status question posted into the group
+    assert _open_flow(session, user) is None
+
+
+def test_a_lone_surrogate_in_report_text_is_dropped_so_the_report_can_be_confirmed(chat, session, world):
+    from models import ReportVersion
+
+    user = _officer_user(world)
+
+    def send_escaped(text: str):
+        # As LINE's JSON may carry it: "\ud800" escaped, which json.loads turns into a lone surrogate.
+        return chat.post([], body=json.dumps({"destination": "Ubot", "events": [chat.text_event(user, text)]}))
+
+    confirm = send_escaped("รายงาน 1 ดำเนินการแล้ว ผล\ud800งาน")
+    assert "\ud800" not in confirm.text and "ยืนยัน" in [a["label"] for a in confirm.quick_replies()]
+    saved = send_escaped("ยืนยัน")
+    assert "บันทึกรายงานมาตรการ 1" in saved.text
+    session.expire_all()
+    assert [v.summary for v in session.exec(select(ReportVersion)).all()] == ["ผลงาน"]

@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +28,7 @@ from bot import create_app
 from devkit.event_builder import body_of, sign
 from handlers import registry
 from inbox.sweeper import sweep_stale_events
-from line import views
+from line import texts, views
 from models import EventStatus, WebhookEvent, utcnow
 from tests.chat import Chat
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, _truncate_all
@@ -77,7 +78,12 @@ def proxied_chat(proxied_app, line):
 
 def _rows(session) -> dict[str, WebhookEvent]:
     session.expire_all()
-    return {row.webhook_event_id: row for row in session.exec(select(WebhookEvent)).all()}
+    rows = {row.webhook_event_id: row for row in session.exec(select(WebhookEvent)).all()}
+    # Hold no connection between looks (some tests cut every connection); detached first, so the
+    # rollback does not expire the rows and reading them does not open a transaction again.
+    session.expunge_all()
+    session.rollback()
+    return rows
 
 
 def _answers(line, events: list[dict]) -> dict[str, int]:
@@ -215,16 +221,17 @@ def _free_port() -> int:
 class Gunicorn:
     """The product under gunicorn as the Procfile runs it, one worker."""
 
-    def __init__(self, db_url: str, line, tmp_path: Path) -> None:
+    def __init__(self, db_url: str, line, tmp_path: Path, **extra_env: str) -> None:
         self.port = _free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("LINE_", "DATABASE_URL", "WEB_", "PORT"))}
+        self.env = env = {k: v for k, v in os.environ.items()
+                          if not k.startswith(("LINE_", "DATABASE_URL", "WEB_", "PORT", "EVENT_HANDLERS"))}
         env.update({
             "TIDTAM_ENV": "test", "DATABASE_URL": db_url, "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
             "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN, "LINE_API_BASE_URL": line.url,
             "LINE_DATA_API_BASE_URL": line.url, "PUBLIC_BASE_URL": "https://tidtam.example",
             "EVIDENCE_DIR": str(tmp_path / "evidence"), "GENERATED_DIR": str(tmp_path / "generated"),
             "PORT": str(self.port), "WEB_CONCURRENCY": "1", "WEB_THREADS": "2", "WEBHOOK_STALE_SECONDS": "2",
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": str(ROOT), **extra_env,
         })
         self.log = tmp_path / "gunicorn.log"
         with open(self.log, "wb") as out:
@@ -405,3 +412,209 @@ def test_push_slower_than_the_timeout_is_retried_with_the_same_key_and_delivered
     assert sorted(c.status for c in pushes) == [200, 409]
     assert len({c.retry_key for c in pushes}) == 1
     assert len(line.messages_to("U-slow-push")) == 1
+
+
+# -- no chat waits on the clock: the worker recovers its own leftovers (issue #20) ----------------------
+
+def _cut_every_connection(db_url: str) -> int:
+    """pg_terminate_backend on every other connection to the test database; how many were cut."""
+    import psycopg
+
+    database = urlsplit(db_url).path.lstrip("/")
+    with psycopg.connect(db_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        return conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            "WHERE datname = %s AND pid <> pg_backend_pid()", (database,)).fetchone()[0]
+
+
+def test_a_mark_lost_with_its_connection_is_written_on_a_fresh_one(chat, line, session, db_url):
+    """The event's connection is cut while its answer is on its way: the chat must not wait for recovery."""
+    user = "U-cut-mark"
+    first, second = chat.text_event(user, "ช่วยเหลือ"), chat.text_event(user, "ช่วยเหลือ")
+    line.delay_next(1, seconds=0.4, path="/v2/bot/message/reply")  # under line_read_timeout
+    cut: list[int] = []
+
+    def cut_while_answering() -> None:
+        _wait_status(session, first["webhookEventId"], EventStatus.ANSWERING.value)
+        cut.append(_cut_every_connection(db_url))
+
+    cutter = threading.Thread(target=cut_while_answering)
+    cutter.start()
+    assert chat.post([first]).kinds == ["reply"]
+    cutter.join(timeout=20)
+    assert cut and cut[0] >= 1  # the handler's own connection among them
+    assert _rows(session)[first["webhookEventId"]].status == EventStatus.DONE.value  # no sweeper, no wait
+    assert chat.post([second]).kinds == ["reply"]  # the chat's next step is not held up
+
+
+class Worker:
+    """``python -m bot.worker`` as the Procfile runs it, beside a Gunicorn in EVENT_HANDLERS=worker mode."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log
+        with open(log, "ab") as out:
+            self.proc = subprocess.Popen([sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env,
+                                         stdout=out, stderr=subprocess.STDOUT)
+
+    def wait_started(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while "handling webhook events" not in self.log.read_text():
+            assert self.proc.poll() is None, self.log.read_text()[-2000:]
+            assert time.monotonic() < deadline, "the worker did not start:\n" + self.log.read_text()[-2000:]
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+STALE = 3  # WEBHOOK_STALE_SECONDS for the burst tests: a dead holder's claim is taken back after 3 s
+
+
+@pytest.fixture
+def web_and_worker(db_url, line, tmp_path):
+    """The Procfile's web and worker, and no clock."""
+    web = Gunicorn(db_url, line, tmp_path, EVENT_HANDLERS="worker", WEBHOOK_STALE_SECONDS=str(STALE),
+                   WEB_THREADS="4")
+    env = {**web.env, "WORKER_NICE": "0", "HANDLER_THREADS": "4"}
+    workers = [Worker(env, tmp_path / "worker.log")]
+
+    def restart() -> None:
+        workers.append(Worker(env, tmp_path / "worker.log"))
+        workers[-1].wait_started()
+
+    web.worker()
+    workers[0].wait_started()
+    yield web, workers, restart
+    for worker in workers:
+        worker.stop()
+    web.stop()
+
+
+def _burst(web: Gunicorn, events_by_round: list[list[dict]], during=None) -> float:
+    """POST each round as one batch, as LINE would: a batch not answered 200 is sent again, marked redelivered.
+
+    ``during(round_number)`` runs before each round. Returns when the last batch was accepted (monotonic).
+    """
+    for number, batch in enumerate(events_by_round):
+        if during is not None:
+            during(number)
+        deadline = time.monotonic() + 30
+        status, _ = web.post(batch)
+        while status != 200:
+            assert time.monotonic() < deadline, "LINE's redeliveries were never accepted"
+            time.sleep(0.2)
+            batch = _redelivered(batch)
+            status, _ = web.post(batch)
+    return time.monotonic()
+
+
+def _wait_all_finished(session, ids: list[str], timeout: float) -> dict[str, WebhookEvent]:
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = _rows(session)
+        open_ = {i: rows[i].status if i in rows else "missing" for i in ids
+                 if i not in rows or rows[i].status not in (EventStatus.DONE.value, EventStatus.FAILED.value)}
+        if not open_:
+            return rows
+        assert time.monotonic() < deadline, f"{len(open_)} event(s) still open: {sorted(set(open_.values()))}"
+        time.sleep(0.1)
+
+
+def _burst_events(line, users: int, steps: int) -> list[list[dict]]:
+    chat = Chat(None, line, CHANNEL_SECRET)
+    return [[chat.text_event(f"U-burst-{u}", "ช่วยเหลือ") for u in range(users)] for _ in range(steps)]
+
+
+def _assert_answered_at_most_once_in_order(line, rounds: list[list[dict]]) -> dict[str, tuple[int, int]]:
+    """Per user: (answers, notices that an answer may be missing); no answer twice, replies in step order."""
+    events = [e for batch in rounds for e in batch]
+    user_of_token = {e["replyToken"]: e["source"]["userId"] for e in events}
+    replied = [body["replyToken"] for body in line.replies() if body["replyToken"] in user_of_token]
+    assert len(replied) == len(set(replied))
+    for user in {e["source"]["userId"] for e in events}:
+        steps = [e["replyToken"] for e in events if e["source"]["userId"] == user]
+        mine = [t for t in replied if t in steps]
+        assert mine == sorted(mine, key=steps.index), f"{user}: answers out of order"
+    counts = {}
+    for user in {e["source"]["userId"] for e in events}:
+        pushed = [m.get("text") for m in line.messages_to(user)]
+        notices = pushed.count(texts.ANSWER_MAY_BE_MISSING)
+        answers = len(pushed) - notices + sum(1 for t in replied if user_of_token[t] == user)
+        counts[user] = (answers, notices)
+    return counts
+
+
+@pytest.mark.slow
+def test_connections_cut_during_a_burst_web_and_worker_alone_finish_every_event_once(web_and_worker, line,
+                                                                                      session, db_url):
+    web, workers, _ = web_and_worker
+    users, steps = 12, 4
+    rounds = _burst_events(line, users, steps)
+    cuts: list[int] = []
+    stop_cutting = threading.Event()
+
+    def cutter() -> None:  # every connection of every process, cut five times while the burst runs
+        for _ in range(5):
+            if stop_cutting.wait(0.35):
+                return
+            cuts.append(_cut_every_connection(db_url))
+
+    line.delay_next(users, seconds=0.3, path="/v2/bot/message/reply")  # answers in flight when the cuts land
+    thread = threading.Thread(target=cutter)
+    thread.start()
+    burst_over = _burst(web, rounds, during=lambda _: time.sleep(0.25))
+    thread.join(timeout=30)
+    stop_cutting.set()
+    assert len(cuts) == 5 and sum(cuts) > 5
+
+    ids = [e["webhookEventId"] for batch in rounds for e in batch]
+    rows = _wait_all_finished(session, ids, timeout=60 - (time.monotonic() - burst_over))
+    assert {rows[i].status for i in ids} == {EventStatus.DONE.value}
+    counts = _assert_answered_at_most_once_in_order(line, rounds)
+    # Nobody died: every answer's outcome is known, so each event is answered exactly once, and no notice.
+    assert counts == {f"U-burst-{u}": (steps, 0) for u in range(users)}
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_burst_and_restarted_finishes_every_event_at_most_once(web_and_worker, line,
+                                                                                   session):
+    web, workers, restart = web_and_worker
+    users, steps = 10, 4
+    rounds = _burst_events(line, users, steps)
+    line.delay_next(users * steps, seconds=0.4, path="/v2/bot/message/reply")  # answers in flight at the kill
+
+    def kill_halfway(number: int) -> None:
+        time.sleep(0.3)
+        if number == steps // 2:
+            assert _wait_any_answering(session), "nothing was being answered when the worker was killed"
+            workers[0].kill()
+            restart()
+
+    burst_over = _burst(web, rounds, during=kill_halfway)
+    ids = [e["webhookEventId"] for batch in rounds for e in batch]
+    rows = _wait_all_finished(session, ids, timeout=60 - (time.monotonic() - burst_over))
+    assert {rows[i].status for i in ids} == {EventStatus.DONE.value}
+    counts = _assert_answered_at_most_once_in_order(line, rounds)
+    for user, (answers, notices) in counts.items():
+        # Never answered twice; an answer that may not have gone out is owned up to, never silently lost.
+        assert answers <= steps, user
+        assert answers + notices >= steps, user
+    unknown = [rows[i] for i in ids if rows[i].error and "unknown" in rows[i].error]
+    assert sum(n for _, n in counts.values()) == len(unknown)
+
+
+def _wait_any_answering(session, timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(r.status == EventStatus.ANSWERING.value for r in _rows(session).values()):
+            return True
+        time.sleep(0.02)
+    return False
