@@ -47,5 +47,5 @@ def worker_exit(server, worker):
     services = _services(getattr(worker, "wsgi", None))
     if services is not None and services.chats is not None:
         if not services.chats.shutdown(timeout=graceful_timeout / 2):
-            server.log.warning("worker %s stopped with webhook events still queued; the sweeper will finish them",
+            server.log.warning("worker %s stopped with webhook events still queued; the worker (or the clock) will finish them",
                                worker.pid)

@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel
 
 from models.db import UTCDateTime, utcnow
 
@@ -116,3 +116,13 @@ class ClosedDay(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     day: date
     name: str = Field(max_length=200)
+
+
+# The advisory lock's first key: "people" locks, apart from the clock's (outbox.lock) and any other.
+PEOPLE_LOCK_NAMESPACE = 0x70656F70
+
+
+def lock_people(session: Session, *, organisation_id: int) -> None:
+    """Hold the organisation's people lock until the session's transaction ends (PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(PEOPLE_LOCK_NAMESPACE, organisation_id)))

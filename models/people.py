@@ -12,21 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
-from models.org import Officer, Role
+from models.org import Officer, Role, lock_people
 from models.plan import Assignment, Measure, assign_automatically, resolve_unit
-
-# The advisory lock's first key: "people" locks, apart from the clock's (outbox.lock) and any other.
-PEOPLE_LOCK_NAMESPACE = 0x70656F70
-
-
-def lock_people(session: Session, *, organisation_id: int) -> None:
-    """Hold the organisation's people lock until the session's transaction ends (PostgreSQL)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(PEOPLE_LOCK_NAMESPACE, organisation_id)))
 
 
 class OfficerLookupError(ValueError):

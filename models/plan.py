@@ -18,8 +18,9 @@ from ita.plan import PlanDocument, PlanMeasure
 from ita.status import normalize_measure_number
 from ita.thai import to_arabic_digits
 from ita.units import EVERYONE, PERSON_PREFIX, canonical_unit, split_responsible
+from ita.vocab.plan import ORG_KINDS
 from models.db import UTCDateTime, utcnow
-from models.org import Officer, Organisation, Unit, UnitAlias
+from models.org import Officer, Organisation, Unit, UnitAlias, lock_people
 
 
 class Cadence(str, enum.Enum):
@@ -118,6 +119,10 @@ def find_organisation(session: Session, name: str | None, *, create: bool = Fals
         for org in orgs:
             if org.name == name:
                 return org
+        # "บ้านตัวอย่าง", "อบต.บ้านตัวอย่าง" and "องค์การบริหารส่วนตำบลบ้านตัวอย่าง" are one organisation.
+        same_place = [org for org in orgs if _place_of(org.name) == _place_of(name)]
+        if len(same_place) == 1:
+            return same_place[0]
         if orgs:
             best = process.extractOne(name, {o.id: o.name for o in orgs}, scorer=fuzz.ratio,
                                       score_cutoff=ORG_MATCH_CUTOFF)
@@ -135,6 +140,15 @@ def find_organisation(session: Session, name: str | None, *, create: bool = Fals
     if not orgs:
         raise OrganisationChoiceError("there is no organisation yet; pass --org NAME")
     raise OrganisationChoiceError("there are several organisations; pass --org NAME")
+
+
+def _place_of(org_name: str) -> str:
+    """An organisation's name without its kind (องค์การบริหารส่วนตำบล, อบต., เทศบาลตำบล…) or spaces."""
+    squashed = "".join(org_name.split())
+    for kind, _full in ORG_KINDS:
+        if squashed.startswith(kind):
+            return squashed[len(kind):]
+    return squashed
 
 
 def resolve_unit(session: Session, organisation_id: int, name: str, *, create: bool = True) -> Unit | None:
@@ -295,6 +309,7 @@ def responsible_officers(session: Session, measure: Measure) -> list[Officer]:
 def assign_automatically(session: Session, *, organisation_id: int, fiscal_year: int | None = None,
                          now: datetime) -> int:
     """Assign each measure to the officers of its responsible units; respect hand-made changes."""
+    lock_people(session, organisation_id=organisation_id)  # one writer of the organisation's people at a time
     query = select(Measure).where(Measure.organisation_id == organisation_id, Measure.active)
     if fiscal_year is not None:
         query = query.where(Measure.fiscal_year == fiscal_year)

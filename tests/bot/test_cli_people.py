@@ -218,3 +218,14 @@ def test_a_scanned_pdf_is_one_clear_line(runner, session):
     result = _run(runner, "import-plan", DOCUMENTS / "scan.pdf")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "scan" in result.output.lower() and len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("short", ["บ้านตัวอย่าง", "อบต.บ้านตัวอย่าง", "อบต. บ้านตัวอย่าง"])
+def test_an_organisation_is_found_by_its_short_name(session, short):
+    from models.plan import find_organisation
+
+    org = Organisation(name="องค์การบริหารส่วนตำบลบ้านตัวอย่าง")
+    other = Organisation(name="เทศบาลตำบลบ้านอื่น")
+    session.add_all([org, other])
+    session.commit()
+    assert find_organisation(session, short).id == org.id
