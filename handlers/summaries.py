@@ -21,6 +21,7 @@ from core.links import new_file_path, signed_url
 from core.services import Services
 from handlers.groups import group_organisation
 from handlers.registry import Context, Reply, command
+from ita import periods
 from ita.progress_chart import ChartText, ProgressChart, UnitBar, draw_progress_chart
 from ita.status import Status
 from ita.thai import fiscal_year, format_month, format_thai_date, normalize_text
@@ -469,8 +470,9 @@ def pending_command(ctx: Context, args: str) -> Reply:
 def _measure_period(measure: Measure) -> str:
     if measure.period_start is None and measure.period_end is None or measure.period_assumed:
         return texts.MDETAIL_WHOLE_YEAR
-    parts = [format_thai_date(d) for d in (measure.period_start, measure.period_end) if d]
-    return " – ".join(parts)
+    # Periods are stored as whole months (each date the first of its month): say months, not days.
+    start = measure.period_start or measure.period_end
+    return periods.period_label(periods.Period(start, measure.period_end or start))
 
 
 def _measure_list(ctx: Context, org_id: int, period: date) -> Reply:

@@ -243,7 +243,8 @@ def test_measure_details_with_history_and_evidence(chat, session, world):
     assert "เปิดเผยข้อมูลการจัดซื้อจัดจ้างบนเว็บไซต์" in body
     assert "ขั้นตอน: 1. รวบรวมประกาศ 2. เผยแพร่บนเว็บไซต์" in body and "…" in body  # steps shortened
     assert "ผู้รับผิดชอบตามแผน: กองคลัง" in body and "รอบรายงาน: รายเดือน" in body
-    assert "ระยะเวลา: 1 ต.ค." in body
+    # stored as whole months: said as months, never as "1 ต.ค. – 1 ก.ย." (the end is the whole of ก.ย.)
+    assert "ระยะเวลา: ต.ค. " in body and "– ก.ย. " in body and "1 ก.ย." not in body
     assert "เจ้าหน้าที่ที่รับผิดชอบ (1 คน): สมชาย ใจดี (กองคลัง)" in body
     history = body[body.index("ประวัติการรายงาน:"):].splitlines()
     assert history[1:5] == [
