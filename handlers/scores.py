@@ -188,6 +188,10 @@ def advice(ctx: Context, query: Query) -> Reply:
         if weak:
             lines.append(texts.ADVICE_QUESTIONS.format(
                 items=", ".join(f"{code.upper()} ({_n(value)})" for code, value in weak)))
+            for code, _value in weak:  # what the assessor said about them, in the organisation's own report
+                if now.question_advice.get(code):
+                    lines.append(texts.ADVICE_ASSESSOR.format(code=code.upper(),
+                                                              advice=views.cut(now.question_advice[code], 160)))
         on_it = [m for m in measures if number in {int(n) for n in m.indicator_numbers or [] if str(n).isdigit()}]
         if not on_it:
             lines.append(texts.ADVICE_NO_MEASURES)
@@ -377,8 +381,12 @@ def _question(view: _YearView, query: Query) -> str:
                                                               score=_n(view.now.indicators[number])))
         return views.lines(lines)
     lines.append(texts.SCORE_QUESTION_HEAD.format(code=shown, year=view.year, score=_n(value)))
+    if view.now.question_texts.get(code):
+        lines.append(texts.SCORE_QUESTION_TEXT.format(text=views.cut(view.now.question_texts[code], 200)))
     if number is not None:
         lines.append(texts.SCORE_QUESTION_OF.format(label=_indicator_label(number)))
+    if view.now.question_advice.get(code):
+        lines.append(texts.SCORE_QUESTION_ADVICE.format(advice=views.cut(view.now.question_advice[code], 300)))
     if query.threshold is not None:
         lines.append(_against(value, query.threshold))
     before = view.before.questions.get(code) if view.before else None

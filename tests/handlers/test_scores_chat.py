@@ -340,3 +340,24 @@ def test_a_failed_chart_says_sorry(chat, line, worlds, monkeypatch):
     chat.text(user, "กราฟคะแนน")
     assert line.wait_for(lambda fake: any(m.get("text") == texts.SCORE_CHART_FAILED
                                           for m in fake.messages_to(user)), timeout=30)
+
+
+def test_a_question_is_answered_with_its_wording_and_the_assessors_advice(chat, session):
+    from ita.score_text import read_scores
+    from models.scores import save_year_scores
+
+    world = make_world(session, name="องค์การบริหารส่วนตำบลดอนแก้ว")
+    document = read_scores(DOCUMENTS / "scores_report.docx")
+    for scores in document.years.values():
+        save_year_scores(session, organisation_id=world.org.id, scores=scores, source="scores_report.docx")
+    session.commit()
+    asker = _asker(world)
+    answer = chat.text(asker, "ข้อ o13 ได้กี่คะแนน").text
+    assert "ข้อ O13 ปี 2568: 50.00 คะแนน" in answer
+    assert "ข้อคำถาม: รายงานผลการจัดซื้อจัดจ้างประจำปี" in answer
+    assert "ข้อเสนอแนะของผู้ประเมิน: ควรเผยแพร่รายงานที่มีการวิเคราะห์ผลและแนวทางปรับปรุง" in answer
+    missing = chat.text(asker, "ข้อ o30 ได้กี่คะแนน").text
+    assert "ไม่มีคะแนนข้อ O30" in missing and "50.00" not in missing  # no neighbouring figure offered as its score
+    # o13 and o18 belong to indicator 9 (90.00, below the ผ่านดีเยี่ยม line): the advice names them and their advice
+    advice = chat.text(asker, "ตัวชี้วัด 9 ทำอะไรไปบ้าง").text
+    assert "ข้อ O18 ผู้ประเมินแนะนำ: ยังไม่พบการเผยแพร่ข้อมูลบนเว็บไซต์" in advice
