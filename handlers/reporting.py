@@ -103,7 +103,7 @@ def ask_measure(ctx: Context, officer: Officer, question: str | None = None) -> 
     if not measures:
         return [views.text(texts.NO_MEASURES)]
     period = current_period(ctx.now, ctx.settings.tz)
-    flows.start(ctx, FLOW, "measure", {"for": officer.id if officer.id != ctx.officer.id else None})
+    flows.start(ctx, FLOW, "measure", {"on_behalf_of": officer.id if officer.id != ctx.officer.id else None})
     heading = question or texts.ASK_MEASURE
     return measures_messages(measures, status_map(ctx.session, officer.id, period), period, heading=heading,
                              max_messages=4)
@@ -154,8 +154,9 @@ def _start_from_typed(ctx: Context, officer: Officer, parsed, *, via: str) -> Re
     measure, problem = _resolve_measure(ctx, officer, parsed.measure_number)
     if measure is None:
         return problem
-    data: dict[str, Any] = {"m": measure.id, "p": views.period_param(current_period(ctx.now, ctx.settings.tz)),
-                            "for": officer.id if officer.id != ctx.officer.id else None, "via": via}
+    data: dict[str, Any] = {"measure_id": measure.id,
+                            "period": views.period_param(current_period(ctx.now, ctx.settings.tz)),
+                            "on_behalf_of": officer.id if officer.id != ctx.officer.id else None, "via": via}
     if parsed.status is not None or parsed.ambiguous_status:
         # Everything came in one message: once the status is clear, go straight to confirm.
         # Without a "what was done" text the flow still asks for it, as the buttons do.
@@ -178,11 +179,11 @@ def report_postback(ctx: Context) -> Reply:
     # Reporting happens in 1:1 chats only; in a group the button can only be forged or forwarded.
     if ctx.in_group:
         return [views.text(texts.REPORT_ONE_TO_ONE_ONLY)]
-    measure = _measure_of(ctx, ctx.postback)
+    measure = _measure_of(ctx, ctx.postback.get("m"))
     if measure is None:
         return [views.text(texts.BAD_BUTTON)]
     conversation = flows.active(ctx)
-    on_behalf = conversation.data.get("for") if conversation is not None else None
+    on_behalf = conversation.data.get("on_behalf_of") if conversation is not None else None
     officer = ctx.session.get(Officer, on_behalf) if on_behalf else ctx.officer
     if not can_report(ctx.session, officer=officer, measure=measure):
         return [views.text(texts.NOT_YOUR_MEASURE.format(ref=measure.ref))]
@@ -196,7 +197,7 @@ def report_postback(ctx: Context) -> Reply:
     if not first <= requested <= last or current < first:
         return [views.text(texts.REPORT_PERIOD_OUTSIDE_YEAR.format(year=measure.fiscal_year, ref=measure.ref))]
     period = min(requested, current)
-    data = {"m": measure.id, "p": views.period_param(period), "for": on_behalf, "via": "chat"}
+    data = {"measure_id": measure.id, "period": views.period_param(period), "on_behalf_of": on_behalf, "via": "chat"}
     conversation = flows.start(ctx, FLOW, "status", data)
     return _ask_next(ctx, conversation)
 
@@ -205,7 +206,7 @@ def report_postback(ctx: Context) -> Reply:
 
 def next_step(data: dict[str, Any]) -> str:
     """The first question still unanswered, or confirm."""
-    if "m" not in data:
+    if "measure_id" not in data:
         return "measure"
     status = data.get("status")
     if not status:
@@ -221,10 +222,10 @@ def next_step(data: dict[str, Any]) -> str:
     return "confirm"
 
 
-def _measure_of(ctx: Context, data: dict[str, Any]) -> Measure | None:
-    """The measure ``data["m"]`` names (a flow's data, or a button's); None when no row can have that id."""
+def _measure_of(ctx: Context, value: Any) -> Measure | None:
+    """The measure an id names (from a flow's data, or a button's ``m``); None when no row can have that id."""
     try:
-        measure_id = int(data.get("m", ""))
+        measure_id = int(value if value is not None else "")
     except (TypeError, ValueError):
         return None
     # The column is a 32-bit integer: a larger id (a forged button) is no lookup but a database error.
@@ -246,7 +247,7 @@ def _ask_next(ctx: Context, conversation) -> Reply:
         data["percent"] = None
     step = next_step(data)
     conversation = flows.advance(ctx, conversation, step, data, replace=True)
-    measure = _measure_of(ctx, data) if "m" in data else None
+    measure = _measure_of(ctx, data["measure_id"]) if "measure_id" in data else None
     if step == "measure":
         officer = _officer_of(ctx, data)
         return ask_measure(ctx, officer)
@@ -266,13 +267,13 @@ def _ask_next(ctx: Context, conversation) -> Reply:
 
 
 def _officer_of(ctx: Context, data: dict[str, Any]) -> Officer:
-    return ctx.session.get(Officer, data["for"]) if data.get("for") else ctx.officer
+    return ctx.session.get(Officer, data["on_behalf_of"]) if data.get("on_behalf_of") else ctx.officer
 
 
 def confirmation(ctx: Context, data: dict[str, Any]) -> views.Message:
     """The whole report as the officer is about to save it, with confirm / edit / cancel."""
-    measure = _measure_of(ctx, data)
-    period = parse_period_param(data["p"])
+    measure = _measure_of(ctx, data["measure_id"])
+    period = parse_period_param(data["period"])
     officer = _officer_of(ctx, data)
     current = current_period(ctx.now, ctx.settings.tz)
     body = [
@@ -288,8 +289,8 @@ def confirmation(ctx: Context, data: dict[str, Any]) -> views.Message:
         body.append(texts.CONFIRM_OUTCOME.format(text=views.cut(data["outcome"], 400)))
     if data.get("obstacles"):
         body.append(texts.CONFIRM_OBSTACLES.format(text=views.cut(data["obstacles"], 400)))
-    if data.get("ev"):
-        body.append(texts.CONFIRM_EVIDENCE.format(count=len(data["ev"])))
+    if data.get("evidence_ids"):
+        body.append(texts.CONFIRM_EVIDENCE.format(count=len(data["evidence_ids"])))
     if officer.id != ctx.officer.id:
         body.append(texts.CONFIRM_ON_BEHALF.format(name=officer.name))
     quick = [views.say_action(texts.BTN_CONFIRM), views.say_action(texts.BTN_EDIT), views.say_action(texts.BTN_CANCEL)]
@@ -315,13 +316,13 @@ def on_text(ctx: Context, conversation) -> Reply:
         measure, problem = _resolve_measure(ctx, _officer_of(ctx, data), number)
         if measure is None:
             return problem
-        data.update(m=measure.id, p=views.period_param(current_period(ctx.now, ctx.settings.tz)))
+        data.update(measure_id=measure.id, period=views.period_param(current_period(ctx.now, ctx.settings.tz)))
     elif step == "status":
         status = parse_status(answer)
         if status is AMBIGUOUS:
-            return [_ask_status(_measure_of(ctx, data), texts.AMBIGUOUS_STATUS)]
+            return [_ask_status(_measure_of(ctx, data["measure_id"]), texts.AMBIGUOUS_STATUS)]
         if status is None:
-            return [_ask_status(_measure_of(ctx, data), texts.STATUS_NOT_UNDERSTOOD)]
+            return [_ask_status(_measure_of(ctx, data["measure_id"]), texts.STATUS_NOT_UNDERSTOOD)]
         data["status"] = status.value
         percent = parse_percent(answer)
         if percent is not None:
@@ -364,15 +365,15 @@ def _edit_menu() -> views.Message:
 
 def _save(ctx: Context, data: dict[str, Any]) -> Reply:
     officer = _officer_of(ctx, data)
-    measure = _measure_of(ctx, data)
-    draft = Draft(measure_id=measure.id, period=parse_period_param(data["p"]), status=data["status"],
+    measure = _measure_of(ctx, data["measure_id"])
+    draft = Draft(measure_id=measure.id, period=parse_period_param(data["period"]), status=data["status"],
                   percent=data.get("percent"), summary=data.get("summary", ""), outcome=data.get("outcome", ""),
                   obstacles=data.get("obstacles", ""))
     via = data.get("via", "chat")
     if officer.id != ctx.officer.id:
         via = "on_behalf"
     report, version = save_report(ctx.session, draft=draft, officer=officer, reported_by=ctx.officer,
-                                  webhook_event_id=ctx.webhook_event_id, via=via, evidence_ids=data.get("ev", []),
+                                  webhook_event_id=ctx.webhook_event_id, via=via, evidence_ids=data.get("evidence_ids", []),
                                   now=ctx.now)
     flows.end(ctx)
     saved = texts.SAVED.format(ref=measure.ref, period=period_label(draft.period), version=version.version)
@@ -408,8 +409,8 @@ def on_media(ctx: Context, conversation) -> Reply:
                                   original_name=getattr(content, "file_name", None), now=ctx.now)
     except EvidenceError:
         return [views.text(texts.EVIDENCE_FAILED)]
-    ids = [*conversation.data.get("ev", []), evidence.id]
-    flows.advance(ctx, conversation, conversation.step, {"ev": ids})
+    ids = [*conversation.data.get("evidence_ids", []), evidence.id]
+    flows.advance(ctx, conversation, conversation.step, {"evidence_ids": ids})
     quick = [views.say_action(texts.BTN_TO_CONFIRM)] if conversation.step == "more" else []
     reply = [views.text(texts.EVIDENCE_RECEIVED.format(count=len(ids)), quick)]
     if conversation.step == "confirm":

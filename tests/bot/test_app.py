@@ -161,3 +161,40 @@ def test_a_database_migrated_before_answering_existed_gets_the_new_index(tmp_pat
         assert "answering" not in _open_chat_index(engine)
     finally:
         engine.dispose()
+
+
+def test_a_report_in_progress_survives_the_flow_key_migration(db_url):
+    """Migration 0008 renames a report conversation's keys; the officer's next step still works."""
+    import json
+
+    from alembic import command
+
+    from core.schema import alembic_config
+
+    url = db_url.replace("postgresql://", "postgresql+psycopg://")
+    config = alembic_config(url)
+    command.downgrade(config, "0007")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            cast = "CAST(:data AS JSON)" if engine.dialect.name == "postgresql" else ":data"
+            conn.execute(sa.text(
+                "INSERT INTO conversation (line_user_id, flow, step, data, updated_at, expires_at) "
+                f"VALUES ('U-mid', 'report', 'percent', {cast}, :now, :now)"),
+                {"data": json.dumps({"m": 7, "p": "2026-11", "for": None, "ev": [3], "status": "in_progress"}),
+                 "now": "2026-12-07 00:00:00+00:00"})
+        command.upgrade(config, "head")
+        with engine.connect() as conn:
+            data = conn.execute(sa.text("SELECT data FROM conversation WHERE line_user_id = 'U-mid'")).scalar_one()
+        data = json.loads(data) if isinstance(data, str) else data
+        assert data == {"measure_id": 7, "period": "2026-11", "on_behalf_of": None, "evidence_ids": [3],
+                        "status": "in_progress"}
+        command.downgrade(config, "0007")
+        with engine.connect() as conn:
+            data = conn.execute(sa.text("SELECT data FROM conversation WHERE line_user_id = 'U-mid'")).scalar_one()
+        assert (json.loads(data) if isinstance(data, str) else data)["m"] == 7
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM conversation"))
+        command.upgrade(config, "head")
+        engine.dispose()

@@ -356,7 +356,7 @@ def test_a_report_button_for_the_first_month_of_the_year_is_taken_as_a_late_repo
     _, first, _, _ = _fiscal_months_around(world)
     sent = chat.postback(_officer_user(world), f"a=rep&m={world.measures['1'].id}&p={first}")
     assert "สถานะเป็นอย่างไร" in sent.text
-    assert _open_flow(session, _officer_user(world)).data["p"] == first
+    assert _open_flow(session, _officer_user(world)).data["period"] == first
 
 
 @pytest.mark.parametrize("data", ["m=" + "9" * 300, f"m={2**31}", "m=-1", "m=0", "m=x", "m=",
