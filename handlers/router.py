@@ -107,6 +107,11 @@ def _context(services: Services, session: Session, event: Event, event_id: str) 
     )
 
 
+def _unregistered() -> Reply:
+    """What anyone who has not registered hears, whatever they sent."""
+    return [views.text(texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+
+
 def _mentions_bot(content: TextMessageContent) -> bool:
     mention = getattr(content, "mention", None)
     for mentionee in getattr(mention, "mentionees", None) or []:
@@ -151,7 +156,7 @@ def _route_text(ctx: Context) -> Reply:
     if conversation is not None:
         return flows.on_text(ctx, conversation)
     if ctx.officer is None:
-        return [views.text(texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+        return _unregistered()
     if not ctx.officer.active:
         return [views.text(texts.INACTIVE_OFFICER)]
     if is_greeting(cleaned):
@@ -171,7 +176,7 @@ def run_command(ctx: Context, command, args: str) -> Reply:
         return [views.text(texts.GROUP_NOT_ALLOWED)]
     if command.role is not None:
         if ctx.officer is None and not ctx.in_group:
-            return [views.text(texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+            return _unregistered()
         if ctx.in_group and command.role == Role.SUPERVISOR:
             if not group_allows_summaries(ctx):
                 return [views.text(texts.GROUP_NOT_SET_UP)]
@@ -195,7 +200,7 @@ def _route_postback(ctx: Context, data: str) -> Reply:
     func, role = entry
     if role is not None and not ctx.has_role(role):
         if ctx.officer is None:
-            return [views.text(texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+            return _unregistered()
         return [views.text(texts.SUPERVISOR_ONLY)]
     return func(ctx)
 
@@ -204,7 +209,7 @@ def _route_media(ctx: Context) -> Reply:
     if ctx.in_group:
         return []
     if ctx.officer is None:
-        return [views.text(texts.UNREGISTERED.format(how_to_register=texts.HOW_TO_REGISTER))]
+        return _unregistered()
     conversation = flows.active(ctx)
     if conversation is None:
         return [views.text(texts.MEDIA_OUTSIDE_FLOW)]
