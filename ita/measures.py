@@ -52,6 +52,8 @@ class Heading:
     text: str
     key: str
     indicator: int | None = None
+    # Written in a grouping column of the table rather than as a heading line.
+    from_column: bool = False
 
 
 def parse_heading(text: str) -> Heading | None:
@@ -129,6 +131,39 @@ def _question_cell(text: str) -> list[str]:
         if code:
             codes.append(code)
     return codes or _codes_in(text)
+
+
+_QUESTION_KEY = re.compile(
+    r"^(?:" + "|".join(re.escape(w) for w in vocab.QUESTION_KEY_PREFIXES) + r")\s*"
+)
+# A grouping cell longer than this (characters, spaces removed) is a description, not an indicator's name.
+MAX_INDICATOR_NAME = 40
+
+
+def _question_key(title: str) -> tuple[list[str], str]:
+    """Split "มาตรการข้อ i3 จัดทำคู่มือ…" into (["i3"], "จัดทำคู่มือ…"); a key without a code stays in the title."""
+    prefix = _QUESTION_KEY.match(title)
+    if not prefix:
+        return [], title
+    codes: list[str] = []
+    rest = title[prefix.end() :]
+    while True:
+        found = find_question_code(rest)
+        if not found or found[1] != 0:
+            break
+        codes.append(found[0])
+        rest = re.sub(r"^\s*(?:,|/|และ)?\s*", "", rest[found[2] :])
+    if not codes or not rest.strip():
+        return [], title
+    return codes, rest.strip()
+
+
+def _indicator_name(text: str) -> int | None:
+    """The indicator a grouping cell names by itself ("การเปิดเผยข้อมูล"), or None."""
+    cleaned = clean_text(text)
+    if not cleaned or len(squash(cleaned)) > MAX_INDICATOR_NAME:
+        return None
+    return match_indicator(cleaned)
 
 
 def _cadence_in(text: str) -> str | None:
@@ -421,7 +456,7 @@ class PlanBuilder:
             part = part.strip()
             if not part:
                 continue
-            heading = parse_heading(part) or Heading(len(path) + 1, part, squash(part))
+            heading = parse_heading(part) or Heading(len(path) + 1, part, squash(part), from_column=True)
             path.append(heading)
         return path
 
@@ -537,7 +572,7 @@ class PlanBuilder:
 
     def _measure(self, draft: _Draft, year: int | None) -> PlanMeasure:
         line = draft.line
-        title = draft.title
+        keyed_codes, title = _question_key(draft.title)
         responsible_text = draft.text(vocab.FIELD_RESPONSIBLE)
         units = split_responsible(responsible_text)
         if not responsible_text:
@@ -551,10 +586,15 @@ class PlanBuilder:
         cadence = self._cadence(line, draft, period_text)
 
         indicators: list[int] = []
-        codes: list[str] = []
+        codes: list[str] = list(keyed_codes)
         for heading in draft.section:
             if heading.indicator:
                 indicators.append(heading.indicator)
+            elif heading.from_column:
+                # A grouping column of indicator names ("การเปิดเผยข้อมูล") links its measures.
+                named = _indicator_name(heading.text)
+                if named:
+                    indicators.append(named)
         for text in draft.cells.get(vocab.FIELD_INDICATOR, []):
             indicators += _indicator_cell(text)
             codes += _codes_in(text)

@@ -377,6 +377,13 @@ def read_columns(table: Table) -> TableReading:
     notes: list[str] = []
     fill_down: set[int] = set()
 
+    if vocab.FIELD_TITLE not in columns.values():
+        steps = sorted(i for i, f in columns.items() if f == vocab.FIELD_STEPS)
+        approach = [i for i in steps if squash(texts[i] if i < len(texts) else "").startswith(vocab.APPROACH_WORD)]
+        if len(steps) >= 2 and approach:
+            # "แนวทางการดำเนินการ | ขั้นตอน": the approach column holds the measures, the other their steps.
+            columns[approach[0]] = vocab.FIELD_TITLE
+            notes.append(f"column {approach[0] + 1} ({texts[approach[0]]}) read as the measures, beside the steps")
     measure = _measure_column(columns, texts)
     if measure is not None:
         for index, name in list(columns.items()):

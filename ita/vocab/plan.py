@@ -375,3 +375,10 @@ TEMPLATE_NOTES_INTRO: tuple[str, ...] = (
     "",
     "ความหมายของแต่ละคอลัมน์",
 )
+
+# A header starting with this ("แนวทางการดำเนินการ") names the measures when another column
+# holds the steps (ขั้นตอน); alone it names the steps.
+APPROACH_WORD = "แนวทาง"
+# "มาตรการข้อ i3 …": the words before a question code that keys a measure; the key becomes
+# the measure's question code and leaves its title.
+QUESTION_KEY_PREFIXES: tuple[str, ...] = ("มาตรการข้อที่", "มาตรการข้อ", "มาตรการที่")
