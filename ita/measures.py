@@ -582,7 +582,11 @@ class PlanBuilder:
                 self.warn(line, f"Unknown responsible unit {unit!r}; check the spelling or add the unit.")
 
         period_text = self._period_text(draft)
-        start, end, assumed = self._period(line, period_text, year)
+        ticked = self._ticked_months(draft)
+        if not period_text and ticked and year is not None:
+            start, end, assumed = self._tick_period(line, ticked, year)
+        else:
+            start, end, assumed = self._period(line, period_text, year)
         cadence = self._cadence(line, draft, period_text)
 
         indicators: list[int] = []
@@ -624,6 +628,31 @@ class PlanBuilder:
             question_codes=_unique(codes),
             source_line=line,
         )
+
+    @staticmethod
+    def _ticked_months(draft: _Draft) -> list[int]:
+        """The months ticked in a tick chart's month columns, in fiscal order (October first)."""
+        months = []
+        for field_name, texts in draft.cells.items():
+            if not field_name.startswith(vocab.FIELD_MONTH_PREFIX):
+                continue
+            if any(squash(text) and squash(text) not in vocab.UNTICKED_MARKS for text in texts):
+                months.append(int(field_name[len(vocab.FIELD_MONTH_PREFIX) :]))
+        return sorted(months, key=lambda month: (month - 10) % 12)
+
+    def _tick_period(self, line: int, months: list[int], year: int) -> tuple[date, date, bool]:
+        """First to last ticked month of fiscal year ``year`` (October–December fall in the year before)."""
+
+        def first_day(month: int) -> date:
+            return date(year - 543 - (1 if month >= 10 else 0), month, 1)
+
+        span = (months[-1] - 10) % 12 - (months[0] - 10) % 12 + 1
+        if span != len(months):
+            self.warn(
+                line,
+                f"Ticked in {len(months)} months of {span}; followed up from the first ticked month to the last.",
+            )
+        return first_day(months[0]), first_day(months[-1]), False
 
     @staticmethod
     def _period_text(draft: _Draft) -> str:
