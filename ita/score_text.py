@@ -1309,7 +1309,10 @@ def _parse_rows(
     )
     if header_at is None:
         # Not the template: treat the sheet as a tab-separated text table.
-        text = "\n".join("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in text_rows)
+        # Empty cells at a row's end are the sheet's width, not cells: a title in the first
+        # cell ("ผลการประเมิน OIT รายข้อ ปี 2568") is a line of text, so its year is seen.
+        trimmed = [row[: max((i + 1 for i, cell in enumerate(row) if cell.strip()), default=0)] for row in text_rows]
+        text = "\n".join("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in trimmed)
         if not places:
             return parse_score_text(text, year_be=year_be, source=source, prefer=prefer)
         try:
