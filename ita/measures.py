@@ -52,6 +52,8 @@ class Heading:
     text: str
     key: str
     indicator: int | None = None
+    # Written in a grouping column of the table rather than as a heading line.
+    from_column: bool = False
 
 
 def parse_heading(text: str) -> Heading | None:
@@ -75,7 +77,13 @@ def _indicators_in(text: str) -> list[int]:
     return [int(n) for n in _INDICATOR_IN_TEXT.findall(arabic) if 1 <= int(n) <= 10]
 
 
+_RANGE_DASH = re.compile(r"^\s*(?:-|–|—|ถึง)\s*")
+# A range longer than this ("o1 - o99") is a typo, not a list of questions.
+MAX_CODE_RANGE = 40
+
+
 def _codes_in(text: str) -> list[str]:
+    """Question codes a text names, a range "o1 - o28" as every code in it."""
     codes: list[str] = []
     rest = text
     while rest:
@@ -83,8 +91,17 @@ def _codes_in(text: str) -> list[str]:
         if not found:
             break
         code, _, end = found
-        codes.append(code)
         rest = rest[max(end, 1) :]
+        dash = _RANGE_DASH.match(rest)
+        following = find_question_code(rest[dash.end() :]) if dash else None
+        if dash and following and following[1] == 0:
+            last = following[0]
+            first_n, last_n = int(code[1:]), int(last[1:])
+            if last[0] == code[0] and 0 < last_n - first_n <= MAX_CODE_RANGE:
+                codes += [f"{code[0]}{n}" for n in range(first_n, last_n + 1)]
+                rest = rest[dash.end() + following[2] :]
+                continue
+        codes.append(code)
     return codes
 
 
@@ -114,6 +131,39 @@ def _question_cell(text: str) -> list[str]:
         if code:
             codes.append(code)
     return codes or _codes_in(text)
+
+
+_QUESTION_KEY = re.compile(
+    r"^(?:" + "|".join(re.escape(w) for w in vocab.QUESTION_KEY_PREFIXES) + r")\s*"
+)
+# A grouping cell longer than this (characters, spaces removed) is a description, not an indicator's name.
+MAX_INDICATOR_NAME = 40
+
+
+def _question_key(title: str) -> tuple[list[str], str]:
+    """Split "มาตรการข้อ i3 จัดทำคู่มือ…" into (["i3"], "จัดทำคู่มือ…"); a key without a code stays in the title."""
+    prefix = _QUESTION_KEY.match(title)
+    if not prefix:
+        return [], title
+    codes: list[str] = []
+    rest = title[prefix.end() :]
+    while True:
+        found = find_question_code(rest)
+        if not found or found[1] != 0:
+            break
+        codes.append(found[0])
+        rest = re.sub(r"^\s*(?:,|/|และ)?\s*", "", rest[found[2] :])
+    if not codes or not rest.strip():
+        return [], title
+    return codes, rest.strip()
+
+
+def _indicator_name(text: str) -> int | None:
+    """The indicator a grouping cell names by itself ("การเปิดเผยข้อมูล"), or None."""
+    cleaned = clean_text(text)
+    if not cleaned or len(squash(cleaned)) > MAX_INDICATOR_NAME:
+        return None
+    return match_indicator(cleaned)
 
 
 def _cadence_in(text: str) -> str | None:
@@ -271,9 +321,15 @@ class PlanBuilder:
         if _is_example(texts):
             return
         if len(filled) == 1:
-            heading = parse_heading(clean_text(texts[filled[0]]))
+            lone = clean_text(texts[filled[0]])
+            heading = parse_heading(lone)
             if heading and self.columns.get(filled[0]) not in (vocab.FIELD_TITLE, vocab.FIELD_NUMBER):
                 self.open_section(heading)
+                return
+            if self.columns.get(filled[0]) == vocab.FIELD_NUMBER and not _is_number_cell(lone):
+                # A full-width row merged across the table ("มิติที่ ๑ …") lands in the number
+                # column: it heads the measures below, it is not a measure.
+                self.open_section(heading or Heading(1, lone, squash(lone)[:40]))
                 return
         if self._looks_like_scores(texts):
             self.columns = None
@@ -329,9 +385,13 @@ class PlanBuilder:
             self._continue(self.last, title_raw, values)
             return
 
-        items = _numbered_items(values.get("_title_items", [])) if not number_cell else []
+        items = _numbered_items(values.get("_title_items", []))
         values.pop("_title_items", None)
         if len(items) >= 2:
+            if number_cell:
+                # "๒ | ๑. … ๒. …": the row's number, then each item's ("2.1", "2.2").
+                row_number = normalize_measure_number(number_cell) or clean_text(number_cell)
+                items = [(f"{row_number}.{number}", text) for number, text in items]
             self._split_measures(line, items, values)
             return
         number, title = "", title_raw
@@ -342,13 +402,17 @@ class PlanBuilder:
                 title = rest
         else:
             number, title = leading_number(title_raw)
+        if not title:
+            # A measure without a title cannot be followed up: a second header row (ต.ค. พ.ย. …)
+            # or a row of notes.  Say so rather than store an empty measure.
+            shown = " | ".join(clean_text(t) for t in texts if clean_text(t))[:80]
+            self.warn(line, f"Row has no measure title; not imported: {shown!r}")
+            return
         section = self._section_for(values.pop(vocab.FIELD_SECTION, []))
         draft = _Draft(line=line, section=section, number=number, title=title)
         for field_name, texts_ in values.items():
             for text in texts_:
                 draft.add(field_name, text)
-        if not title:
-            self.warn(line, "Row has no measure title" + (f" (number {number})" if number else ""))
         self.drafts.append(draft)
         self.last = draft
 
@@ -392,7 +456,7 @@ class PlanBuilder:
             part = part.strip()
             if not part:
                 continue
-            heading = parse_heading(part) or Heading(len(path) + 1, part, squash(part))
+            heading = parse_heading(part) or Heading(len(path) + 1, part, squash(part), from_column=True)
             path.append(heading)
         return path
 
@@ -508,7 +572,7 @@ class PlanBuilder:
 
     def _measure(self, draft: _Draft, year: int | None) -> PlanMeasure:
         line = draft.line
-        title = draft.title
+        keyed_codes, title = _question_key(draft.title)
         responsible_text = draft.text(vocab.FIELD_RESPONSIBLE)
         units = split_responsible(responsible_text)
         if not responsible_text:
@@ -518,14 +582,23 @@ class PlanBuilder:
                 self.warn(line, f"Unknown responsible unit {unit!r}; check the spelling or add the unit.")
 
         period_text = self._period_text(draft)
-        start, end, assumed = self._period(line, period_text, year)
+        ticked = self._ticked_months(draft)
+        if not period_text and ticked and year is not None:
+            start, end, assumed = self._tick_period(line, ticked, year)
+        else:
+            start, end, assumed = self._period(line, period_text, year)
         cadence = self._cadence(line, draft, period_text)
 
         indicators: list[int] = []
-        codes: list[str] = []
+        codes: list[str] = list(keyed_codes)
         for heading in draft.section:
             if heading.indicator:
                 indicators.append(heading.indicator)
+            elif heading.from_column:
+                # A grouping column of indicator names ("การเปิดเผยข้อมูล") links its measures.
+                named = _indicator_name(heading.text)
+                if named:
+                    indicators.append(named)
         for text in draft.cells.get(vocab.FIELD_INDICATOR, []):
             indicators += _indicator_cell(text)
             codes += _codes_in(text)
@@ -555,6 +628,31 @@ class PlanBuilder:
             question_codes=_unique(codes),
             source_line=line,
         )
+
+    @staticmethod
+    def _ticked_months(draft: _Draft) -> list[int]:
+        """The months ticked in a tick chart's month columns, in fiscal order (October first)."""
+        months = []
+        for field_name, texts in draft.cells.items():
+            if not field_name.startswith(vocab.FIELD_MONTH_PREFIX):
+                continue
+            if any(squash(text) and squash(text) not in vocab.UNTICKED_MARKS for text in texts):
+                months.append(int(field_name[len(vocab.FIELD_MONTH_PREFIX) :]))
+        return sorted(months, key=lambda month: (month - 10) % 12)
+
+    def _tick_period(self, line: int, months: list[int], year: int) -> tuple[date, date, bool]:
+        """First to last ticked month of fiscal year ``year`` (October–December fall in the year before)."""
+
+        def first_day(month: int) -> date:
+            return date(year - 543 - (1 if month >= 10 else 0), month, 1)
+
+        span = (months[-1] - 10) % 12 - (months[0] - 10) % 12 + 1
+        if span != len(months):
+            self.warn(
+                line,
+                f"Ticked in {len(months)} months of {span}; followed up from the first ticked month to the last.",
+            )
+        return first_day(months[0]), first_day(months[-1]), False
 
     @staticmethod
     def _period_text(draft: _Draft) -> str:
@@ -702,15 +800,39 @@ def _label_value(cells: list[str], labels: tuple[str, ...]) -> str | None:
     return None
 
 
+def _is_number_cell(text: str) -> bool:
+    """A measure number ("๓", "2.1", "ข้อ 4"), not a heading written in the number column."""
+    return len(squash(text)) <= 8 and bool(re.search(r"[0-9๐-๙]", text))
+
+
 def _is_example(cells: list[str]) -> bool:
     """The template's sample row: its first or second filled cell starts with ตัวอย่าง."""
     filled = [cell.strip().lstrip("([*") for cell in cells if cell and cell.strip()]
     return any(cell.startswith(vocab.TEMPLATE_EXAMPLE_MARK) for cell in filled[:2])
 
 
+_INLINE_ITEM = re.compile(r"(?:^|\s)([0-9๐-๙]{1,2})[.)]\s+(?=\S)")
+# Each of several measures written in one cell is at least this long (characters, spaces removed).
+MIN_ITEM_LENGTH = 10
+
+
+def _inline_items(line: str) -> list[str]:
+    """Split "๑. จัดทำ… ๒. เผยแพร่…" written on one line at its numbers 1, 2, … (in order only)."""
+    cuts = []
+    for match in _INLINE_ITEM.finditer(line):
+        if int(to_arabic_digits(match.group(1))) == len(cuts) + 1:
+            cuts.append(match.start(1))
+    if len(cuts) < 2 or cuts[0] != len(line) - len(line.lstrip()):
+        return [line]
+    parts = [line[start:end].strip() for start, end in zip(cuts, [*cuts[1:], len(line)])]
+    if any(len(squash(leading_number(part)[1])) < MIN_ITEM_LENGTH for part in parts):
+        return [line]
+    return parts
+
+
 def _numbered_items(cells: list[str]) -> list[tuple[str, str]]:
-    """(number, text) for a cell that lists measures 1, 2, … each on its own line; [] otherwise."""
-    lines = [line for cell in cells for line in cell.split("\n") if line.strip()]
+    """(number, text) for a cell that lists measures 1, 2, … each on its own line or one after another; [] otherwise."""
+    lines = [part for cell in cells for line in cell.split("\n") if line.strip() for part in _inline_items(line)]
     items: list[tuple[str, str]] = []
     for line in lines:
         number, rest = leading_number(line)

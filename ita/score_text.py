@@ -235,6 +235,9 @@ class _Collector:
             scores.sources[_source_key(kind, key)] = self.where(kept.line, kept.note)
         if conflicts:
             raise ScoreConflictError(conflicts)
+        if not years and not self.warnings:
+            # The caller says "no ITA scores found"; this says what would be read and what to do.
+            self.warnings.append(ScoreWarning(None, vocab.NO_SCORES_HELP))
         for (year, code), text in self.question_texts.items():
             if year in years and code in years[year].questions:
                 years[year].question_texts[code] = text
@@ -321,6 +324,18 @@ def _split_cells(line: str) -> list[str]:
         inner = stripped.strip("|")
         return [_clean(cell) for cell in inner.split("|")]
     return [_clean(cell) for cell in line.split("\t")]
+
+
+# Columns of a text table aligned with spaces (pdftotext -layout, typed reports) are this far apart;
+# prose has at most two spaces in a row.
+_ALIGNED_GAP = re.compile(r"\S(\s{3,})\S")
+
+
+def _aligned_cells(line: str) -> list[str]:
+    """The cells of a line whose columns are aligned with runs of spaces, or [] for any other line."""
+    if "\t" in line or "|" in line or not _ALIGNED_GAP.search(line):
+        return []
+    return [_clean(cell) for cell in re.split(r"\s{3,}", line.strip())]
 
 
 def _is_pipe_separator(line: str) -> bool:
@@ -443,8 +458,14 @@ def _is_level_label(text: str) -> bool:
 
 
 def _eit_part(text: str) -> str | None:
+    """The EIT part a label names ("EIT ส่วนที่ 1", "EIT-2"); parts are 1 and 2 only.
+
+    "EIT 6. คุณภาพการดำเนินงาน" is indicator 6 under a tool column, not a part 6.
+    """
     squashed = _squash(text)
-    match = re.search(rf"{vocab.EIT_PART_WORD}(\d)", squashed) or re.search(r"(?i)eit-?(\d)(?!\d)", squashed)
+    match = re.search(rf"{vocab.EIT_PART_WORD}([12])(?!\d)", squashed) or re.search(
+        r"(?i)eit-?([12])(?![\d.)])", squashed
+    )
     if match and ("EIT" in squashed.upper() or _has_any(squashed, vocab.EIT_WORDS)):
         return match.group(1)
     return None
@@ -463,6 +484,8 @@ class _YearTable:
     about_indicators: bool
     advice_column: int | None = None
     notes: list[str] = field(default_factory=list)
+    # Columns that are neither labels nor scores: a target beside each score (ค่าเป้าหมาย).
+    skip_columns: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -505,16 +528,22 @@ def _year_table_header(cells: Sequence[str], line_no: int) -> _YearTable | None:
     )
     if any(_score_cell(cell) is not None for i, cell in enumerate(cells) if i not in year_columns):
         return None
+    skip = frozenset(
+        i for i, cell in enumerate(cells)
+        if i not in year_columns and _has_any(_squash(cell), vocab.TARGET_HEADERS) and not _is_score_header(cell)
+    )
     label_text = " ".join(cell for i, cell in enumerate(cells) if i not in year_columns)
     about_indicators = vocab.INDICATOR_WORD in label_text
     if year_columns:
         if len(set(year_columns.values())) != len(year_columns):
             return None
-        return _YearTable(year_columns, change_column, line_no, about_indicators, advice_column)
+        return _YearTable(year_columns, change_column, line_no, about_indicators, advice_column, skip_columns=skip)
     score_columns = [i for i, cell in enumerate(cells) if _is_score_header(cell)]
     if len(score_columns) == 1 and _has_any(label_text, vocab.ROW_LABEL_HEADERS):
         # Year 0 until the next header row, the text above or the caller says which.
-        return _YearTable({score_columns[0]: 0}, change_column, line_no, about_indicators, advice_column)
+        return _YearTable(
+            {score_columns[0]: 0}, change_column, line_no, about_indicators, advice_column, skip_columns=skip
+        )
     return None
 
 
@@ -536,8 +565,45 @@ def _is_plain_header(cells: Sequence[str]) -> bool:
     return all(_score_cell(cell) is None and len(cell) <= MAX_HEADER_CELL for cell in cells)
 
 
+_LEADING_NUMBER = re.compile(r"^\(?\s*(\d{1,2})\s*[.)]\s*(\S.*)$")
+_TOOL_CODES = re.compile(r"(?i)\(?\s*(?<![a-z])(?:iit|eit|oit)(?![a-z])\s*\)?")
+
+
+@dataclass(frozen=True)
+class _LabelCell:
+    """What one label cell of a row names: an indicator (by its own number or name), a tool, or neither."""
+
+    text: str
+    number: int | None  # "6. คุณภาพการดำเนินงาน" -> 6
+    by_name: int | None
+    tool: str | None
+
+
+def _label_cell(cell: str) -> _LabelCell:
+    lead = _LEADING_NUMBER.match(cell)
+    number = int(lead.group(1)) if lead and 1 <= int(lead.group(1)) <= 10 else None
+    name = lead.group(2) if lead else cell
+    # "การปฏิบัติหน้าที่ (IIT)" is an indicator that names its tool in passing.
+    without_codes = _TOOL_CODES.sub(" ", name)
+    by_name = match_indicator(without_codes) if without_codes.strip() else None
+    tool = match_tool(cell)
+    if tool and by_name and not match_tool(without_codes) and number is None:
+        tool = None
+    elif tool and number is None and match_tool(without_codes):
+        # The tool's own Thai name ("แบบวัดการเปิดเผยข้อมูลสาธารณะ") contains an indicator's words.
+        by_name = None
+    elif tool and (number is not None or by_name):
+        tool = None
+    return _LabelCell(cell, number, by_name, tool)
+
+
 def _row_kind(label_cells: Sequence[str], table: _YearTable) -> tuple[str, str] | None:
-    """Say what a year-table row holds, from its label cells (None: no label at all)."""
+    """Say what a year-table row holds, from its label cells (None: no label at all).
+
+    Each cell is read on its own: a row "แบบวัด…ภายใน (IIT) | 1. การปฏิบัติหน้าที่ | 90.48"
+    is indicator 1 in a tool column (merged or repeated), not the tool's score; the
+    tool is the row's subject only when no cell names an indicator.
+    """
     label = " ".join(cell for cell in label_cells if cell)
     for cell in label_cells:
         code = normalize_question_code(cell)
@@ -548,35 +614,40 @@ def _row_kind(label_cells: Sequence[str], table: _YearTable) -> tuple[str, str] 
         return ("question", found[0])
     if not label:
         return None
-    part = _eit_part(label)
-    if part:
-        return ("eit_part", part)
-    names = [cell for cell in label_cells if cell and not re.fullmatch(r"\d{1,2}\.?", cell)]
+    for cell in label_cells:
+        part = _eit_part(cell) if cell else None
+        if part:
+            return ("eit_part", part)
     number_cells = [int(cell.rstrip(".")) for cell in label_cells if re.fullmatch(r"\d{1,2}\.?", cell)]
-    name_text = " ".join(names)
-    # "การปฏิบัติหน้าที่ (IIT)" is an indicator that names its tool in passing.
-    without_codes = re.sub(r"(?i)\(?\s*(?:iit|eit|oit)\s*\)?", " ", name_text)
-    by_name = match_indicator(without_codes) if without_codes.strip() else None
-    tool = match_tool(label)
-    if tool and not (by_name and not match_tool(without_codes)):
-        return ("tool", tool)
-    if _is_overall_label(label):
+    cells = [_label_cell(cell) for cell in label_cells if cell and not re.fullmatch(r"\d{1,2}\.?", cell)]
+    named = [cell for cell in cells if cell.tool is None and (cell.number is not None or cell.by_name)]
+    tools = [cell.tool for cell in cells if cell.tool]
+    name_text = " ".join(cell.text for cell in cells if cell.tool is None)
+    own_numbers = [cell.number for cell in named if cell.number is not None]
+    by_name = next((cell.by_name for cell in named if cell.by_name), None)
+    if not named and tools:
+        return ("tool", tools[0])
+    if not named and _is_overall_label(label):
         return ("overall", "")
-    if number_cells and table.about_indicators and 1 <= number_cells[0] <= 10:
-        number = number_cells[0]
-        if by_name != number and names:
+    numbers = number_cells + own_numbers
+    if numbers and table.about_indicators and 1 <= numbers[0] <= 10:
+        number = numbers[0]
+        if by_name != number and name_text.strip():
             # The row's number is typed once; names are retyped and garbled more often.
             seen = f"reads like indicator {by_name}" if by_name else "matches no indicator"
             table.notes.append(f"indicator {number}'s name {name_text[:40]!r} {seen}; kept the row's number {number}")
         return ("indicator", str(number))
     if by_name:
         return ("indicator", str(by_name))
+    if tools:
+        return ("tool", tools[0])
     return ("unknown", label)
 
 
 def _read_year_row(cells: Sequence[str], line_no: int, table: _YearTable, collector: _Collector) -> bool:
     """Record one data row of a year table; return False when the row is not table data."""
     used = set(table.year_columns) | {c for c in (table.change_column, table.advice_column) if c is not None}
+    used |= table.skip_columns
     label_cells = [cell for i, cell in enumerate(cells) if i not in used]
     raw = {year: cells[i] if i < len(cells) else "" for i, year in table.year_columns.items()}
     label = " ".join(cell for cell in label_cells if cell)
@@ -597,6 +668,11 @@ def _read_year_row(cells: Sequence[str], line_no: int, table: _YearTable, collec
         collector.warn(line_no, note)
     table.notes.clear()
     kind, key = kind_key
+    if kind == "overall":
+        # "คะแนนรวม | ระดับ ผ่าน | 85.70": the level written in a label cell of the total row.
+        stated = [name for cell in label_cells if _is_level_label(cell) and (name := normalize_level(cell))]
+        if len(stated) == 1 and len(values) == 1:
+            collector.add(next(iter(values)), "level", "", stated[0], line_no, from_table=True)
     for year, value in values.items():
         collector.add(year, kind, key, value, line_no, from_table=True)
         if kind == "question":
@@ -696,6 +772,12 @@ _CONNECTOR = rf"(?:{_alternation(vocab.SENTENCE_CONNECTORS)}|=|:)"
 _SCORE_PHRASE = rf"{_SCORE_WORD}{_alternation(vocab.SENTENCE_OVERALL_QUALIFIERS)}?"
 _INDICATOR = re.escape(vocab.INDICATOR_WORD)
 _NAME_STOPS = _alternation(vocab.SENTENCE_NAME_STOPS)
+_YEAR_WORDS = _alternation((*vocab.YEAR_PREFIXES, *vocab.SENTENCE_BUDGET_WORDS))
+_CHANGE_NUMBER = (
+    rf"{_alternation(vocab.CHANGE_WORDS)}\s*(?:จาก\s*)?(?:{_YEAR_WORDS}\s*(?:{_ERA}\s*)?\d{{2,4}}\s*)?"
+    rf"(?:{_alternation(vocab.CHANGE_FILLERS)}\s*)?{_NUMBER}"
+    rf"|{_alternation(vocab.COMPARISON_WORDS)}\s*(?:{_alternation(vocab.CHANGE_FILLERS)}\s*)?{_NUMBER}"
+)
 # Alternatives are tried left to right at each position, so order matters.
 _SENTENCE_EVENTS = re.compile(
     "|".join(
@@ -704,6 +786,11 @@ _SENTENCE_EVENTS = re.compile(
             rf"(?P<mention>{_MENTION_PREFIX}(?P<m_year>\d{{4}}|\d{{2}})(?!\d)\s*"
             rf"(?P<m_conn>(?:{_CONNECTOR}\s*|{_SCORE_PHRASE}\s*)+)"
             rf"(?P<m_score>{_NUMBER})(?P<m_unit>\s*{_SCORE_WORD})?)",
+            # A change between years is not a score: "เพิ่มขึ้น 6.71 คะแนน".
+            rf"(?P<change>{_CHANGE_NUMBER})",
+            # A target or maximum and its figure, close after it: "ค่าเป้าหมายของประเทศ (๘๕ คะแนน)".
+            rf"(?P<target>{_alternation(vocab.TARGET_WORDS)}"
+            rf"(?:(?:(?!{_CONNECTOR})[^\d()]){{0,30}}\(?\s*{_NUMBER}\s*(?:{_SCORE_WORD})?\s*\)?)?)",
             # A score in parentheses after its subject: "ตัวชี้วัดที่ 6 … (92.51 คะแนน)".
             rf"(?P<paren>\(\s*(?P<p_score>{_NUMBER})\s*{_SCORE_WORD}\s*\))",
             rf"(?P<question>{_alternation(vocab.QUESTION_PREFIXES)}\s*(?:[oie]|0(?=\d))\s*\d{{1,2}}(?![\d.]?\d)"
@@ -713,19 +800,36 @@ _SENTENCE_EVENTS = re.compile(
             # The indicator's name runs up to the verb or number that follows it.
             rf"(?P<ind_name>{_INDICATOR}(?P<ind_text>(?:(?!{_INDICATOR})[^\d()=:,\"“”]){{0,60}}?)"
             rf"(?=\s*(?:{_NAME_STOPS}|\(|=|:|,|\d|$)))",
-            rf"(?P<tool>(?<![a-z])(?:iit|eit|oit)(?![a-z])|{_TOOL_ALTERNATIVES})",
+            # A tool, or one of EIT's two parts: "EIT ส่วนที่ 1".
+            rf"(?P<tool>(?:(?<![a-z])(?:iit|eit|oit)(?![a-z])|{_TOOL_ALTERNATIVES})"
+            rf"(?:\s*{re.escape(vocab.EIT_PART_WORD)}\s*(?P<tool_part>[12])(?!\d))?)",
             rf"(?P<overall>{_alternation(vocab.OVERALL_SENTENCE_SUBJECTS)})",
-            # A level stated on its own: "ผลการประเมินอยู่ในระดับ “ผ่านดี”".
-            rf"(?P<level>{re.escape(vocab.LEVEL_WORD)}\s*{_QUOTE}\s*(?P<level_name>{_LEVEL_NAME}))",
+            # A level stated on its own: "ผลการประเมินอยู่ในระดับ “ผ่านดี”", "ระดับผลการประเมิน ผ่านดี".
+            rf"(?P<level>{re.escape(vocab.LEVEL_WORD)}\s*(?:{re.escape(vocab.LEVEL_SENTENCE_LABEL)}\s*)?"
+            rf"{_QUOTE}\s*(?P<level_name>{_LEVEL_NAME}))",
+            rf"(?P<relative>{_alternation(vocab.RELATIVE_YEAR_WORDS)})",
+            # A year on its own sets the year of the scores after it: "ประจำปีงบประมาณ พ.ศ. ๒๕๖๘ … ได้คะแนน".
+            rf"(?P<year>(?:{_YEAR_WORDS}\s*(?:{_ERA}\s*)?|{_ERA}\s*)(?P<y_year>25\d\d)(?!\d))",
+            # A score after its subject with no year beside it: "… ได้คะแนน ๘๖.๓๘ คะแนน", "เท่ากับ 86.38".
+            rf"(?P<scored>(?P<s_conn>(?:{_CONNECTOR}\s*)?(?:{_SCORE_PHRASE}\s*)?)"
+            rf"(?P<s_score>{_NUMBER})(?P<s_unit>\s*{_SCORE_WORD})?)",
         )
     ),
     re.IGNORECASE,
 )
+# A score this far (characters) after its subject is about something else.
+MAX_SUBJECT_GAP = 160
+_ADVICE_IN_TEXT = re.compile(rf"{_alternation(vocab.ADVICE_HEADERS)}\s*[:：]?\s*(.+)$")
 
 
 def _read_sentences(text: str, line_no: int, default_year: int | None, collector: _Collector) -> None:
-    """File every score stated in a cell of running text under the subject named before it."""
+    """File every score stated in a cell of running text under the subject named before it.
+
+    ``default_year`` is used for a score whose sentence names no year: the caller's year
+    or the document's only year.  Targets, maxima and changes are never scores.
+    """
     subject: tuple[str, str] | None = None
+    subject_end = 0
     context_year = default_year
     last_mention: tuple[int, str] | None = None  # (year, subject kind)
     for match in _SENTENCE_EVENTS.finditer(text):
@@ -734,8 +838,13 @@ def _read_sentences(text: str, line_no: int, default_year: int | None, collector
             if year is None:
                 continue
             context_year = year
-            # "ปี 2567 มี 5 โครงการ" is not a score; a score says คะแนน somewhere.
-            if not (match.group("m_unit") or vocab.SENTENCE_SCORE_WORD in match.group("m_conn")):
+            # "ปี 2567 มี 5 โครงการ" is not a score; a score says คะแนน somewhere, or follows its
+            # named subject with "เท่ากับ" or a level ("ผลคะแนน ITA ปี 2568 เท่ากับ 86.38 ระดับ ผ่าน").
+            said = match.group("m_unit") or vocab.SENTENCE_SCORE_WORD in match.group("m_conn")
+            exact = any(word in match.group("m_conn") for word in vocab.EXACT_CONNECTORS)
+            if not said and not (subject and (exact or _LEVEL_AFTER.match(text, match.end()))):
+                continue
+            if subject and subject[0] == "ignored":
                 continue
             target = subject or ("overall", "")
             if any(word in match.group("m_conn") for word in vocab.SENTENCE_OVERALL_QUALIFIERS):
@@ -746,29 +855,95 @@ def _read_sentences(text: str, line_no: int, default_year: int | None, collector
                 level_match = _LEVEL_AFTER.match(text, match.end())
                 if level_match:
                     collector.add(year, "level", "", level_match.group(1), line_no, from_table=False)
+        elif match.group("change") is not None:
+            continue
+        elif match.group("target") is not None:
+            continue
         elif match.group("paren") is not None:
-            if context_year is None or subject is None:
+            if context_year is None or subject is None or subject[0] == "ignored":
                 continue
             _file_sentence_score(subject, context_year, float(match.group("p_score")), line_no, collector)
             last_mention = (context_year, subject[0])
         elif match.group("question") is not None:
             found = find_question_code(match.group("question"))
             subject = ("question", found[0]) if found else ("unknown", "a question")
+            subject_end = match.end()
         elif match.group("uncoded") is not None:
-            subject = ("unknown", "a question without a code")
+            subject, subject_end = ("unknown", "a question without a code"), match.end()
         elif match.group("ind_num") is not None:
             number = int(match.group("ind_n"))
             subject = ("indicator", str(number)) if 1 <= number <= 10 else ("unknown", "an unknown indicator")
+            subject_end = match.end()
         elif match.group("ind_name") is not None:
             number = match_indicator(match.group("ind_text") or "")
             subject = ("indicator", str(number)) if number else ("unknown", "an unrecognised indicator")
+            subject_end = match.end()
         elif match.group("tool") is not None:
-            subject = ("tool", match_tool(match.group("tool")) or "")
+            tool = match_tool(match.group("tool")) or ""
+            part = match.group("tool_part")
+            subject = ("eit_part", part) if part and tool == "EIT" else ("tool", tool)
+            subject_end = match.end()
         elif match.group("overall") is not None:
-            subject = ("overall", "")
+            subject, subject_end = ("overall", ""), match.end()
         elif match.group("level_name") is not None:
             if last_mention and last_mention[1] == "overall":
                 collector.add(last_mention[0], "level", "", match.group("level_name"), line_no, from_table=False)
+        elif match.group("relative") is not None:
+            # "ปีที่แล้วได้ 88 คะแนน": which year is not written, so what follows is not filed.
+            context_year, subject = None, ("ignored", "")
+        elif match.group("year") is not None:
+            context_year = _year_value(match.group("y_year")) or context_year
+        elif match.group("scored") is not None:
+            if any(word in match.group("s_conn") for word in vocab.SENTENCE_OVERALL_QUALIFIERS):
+                # "ได้คะแนนภาพรวม ๗๓.๐๔ คะแนน" names its own subject.
+                subject, subject_end = ("overall", ""), match.start("s_score")
+            _read_scored(text, match, subject, subject_end, context_year, line_no, collector)
+            if subject and subject[0] == "overall" and context_year is not None and _is_score_statement(text, match):
+                last_mention = (context_year, "overall")
+                level_match = _LEVEL_AFTER.match(text, match.end())
+                if level_match:
+                    collector.add(context_year, "level", "", level_match.group(1), line_no, from_table=False)
+
+
+def _is_score_statement(text: str, match: re.Match[str]) -> bool:
+    """A bare number is a score only when the sentence says so: คะแนน, an exact connector, or a level after it."""
+    connector = match.group("s_conn") or ""
+    if match.group("s_unit") or vocab.SENTENCE_SCORE_WORD in connector:
+        return True
+    if any(word in connector for word in vocab.EXACT_CONNECTORS):
+        return True
+    return bool(_LEVEL_AFTER.match(text, match.end()))
+
+
+def _read_scored(
+    text: str,
+    match: re.Match[str],
+    subject: tuple[str, str] | None,
+    subject_end: int,
+    year: int | None,
+    line_no: int,
+    collector: _Collector,
+) -> None:
+    """File "… ได้ 0.00 คะแนน" under the subject just named, with a question's wording and advice."""
+    if subject is None or subject[0] == "ignored" or not _is_score_statement(text, match):
+        return
+    if match.start() - subject_end > MAX_SUBJECT_GAP:
+        return
+    value = float(match.group("s_score"))
+    if year is None:
+        if subject[0] != "unknown":
+            collector.warn(line_no, f"score {value:g} for {_label(*subject)} names no year; give the assessment year")
+        return
+    _file_sentence_score(subject, year, value, line_no, collector)
+    if subject[0] != "question":
+        return
+    key = (year, subject[1])
+    wording = text[subject_end : match.start()].strip(" .:-–")
+    if wording and len(wording) <= 200:
+        collector.question_texts.setdefault(key, wording)
+    advice = _ADVICE_IN_TEXT.search(text, match.end())
+    if advice and re.search(r"\w", advice.group(1)) and advice.group(1).strip(" -") :
+        collector.question_advice.setdefault(key, advice.group(1).strip())
 
 
 def _file_sentence_score(
@@ -780,6 +955,8 @@ def _file_sentence_score(
         return
     if kind == "unknown":
         collector.warn(line_no, f"{year} score {value:.2f} belongs to {key}; skipped")
+        return
+    if kind == "ignored":
         return
     collector.add(year, kind, key, value, line_no, from_table=False)
 
@@ -850,6 +1027,8 @@ def _parse(
 ) -> ScoreDocument:
     collector = _Collector(source, places=places, prefer=prefer)
     lines = text.splitlines()
+    # Tables and sentences that name no year get the caller's year, else the document's only year.
+    default_year = year_be or _only_year(lines)
     table: _YearTable | _KeyedTable | None = None
     previous_header = False
     recent_years: list[tuple[int, int]] = []  # (line, year) seen in running text
@@ -859,6 +1038,9 @@ def _parse(
         if _is_pipe_separator(raw):
             continue
         cells = _split_cells(raw)
+        aligned = len(cells) < 2 and len(cells := _aligned_cells(raw) or cells) >= 2
+        if aligned and not any("aligned with spaces" in w.message for w in collector.warnings):
+            collector.warn(line_no, "the tables are aligned with spaces; columns were read by their gaps, check the figures")
         is_row = len(cells) >= 2
         if not is_row:
             table = None
@@ -876,7 +1058,7 @@ def _parse(
                 continue
             if isinstance(table, _YearTable) and 0 in table.year_columns.values():
                 # Only now is it certain no second header row will supply the year.
-                table = _resolve_year(table, year_be, recent_years, collector)
+                table = _resolve_year(table, year_be, recent_years, collector, default_year)
             if isinstance(table, _YearTable) and _read_year_row(cells, line_no, table, collector):
                 previous_header = previous_header and _is_plain_header(cells)
                 continue
@@ -886,10 +1068,11 @@ def _parse(
             if table is not None and not _is_plain_header(cells):
                 table = None
             previous_header = False
-        for cell in cells:
+        # A space-aligned line may be a sentence with wide gaps: read its sentences whole.
+        for cell in [_clean(raw)] if aligned else cells:
             if not cell:
                 continue
-            _read_sentences(cell, line_no, year_be, collector)
+            _read_sentences(cell, line_no, default_year, collector)
             recent_years.extend((line_no, year) for year in _years_in(cell))
     return collector.build(_org_name(lines))
 
@@ -906,7 +1089,8 @@ def _merge_headers(first: _YearTable, second: _YearTable) -> _YearTable:
         change = None
     advice = second.advice_column if second.advice_column is not None else first.advice_column
     return _YearTable(
-        real_years, change, first.header_line, first.about_indicators or second.about_indicators, advice
+        real_years, change, first.header_line, first.about_indicators or second.about_indicators, advice,
+        skip_columns=(first.skip_columns | second.skip_columns) - set(real_years),
     )
 
 
@@ -915,19 +1099,39 @@ def _resolve_year(
     year_be: int | None,
     recent_years: list[tuple[int, int]],
     collector: _Collector,
+    document_year: int | None = None,
 ) -> _YearTable:
-    """Give a yearless score column the caller's year, else a year named just above the table."""
+    """Give a yearless score column the caller's year, else a year named just above the table, else the document's."""
     line_no = table.header_line
     if year_be is not None:
         year = year_be
     else:
         nearby = [year for seen_line, year in recent_years if 0 <= line_no - seen_line <= 5]
-        if not nearby:
-            collector.warn(line_no, "a score table names no year; give the assessment year to read it")
-            return _YearTable({}, table.change_column, table.header_line, table.about_indicators, table.advice_column)
-        year = nearby[-1]
+        if nearby:
+            year = nearby[-1]
+        elif document_year is not None:
+            year = document_year
+        else:
+            collector.warn(
+                line_no,
+                "a score table names no year and the document does not name exactly one; give the assessment year "
+                "to read it",
+            )
+            return _YearTable(
+                {}, table.change_column, table.header_line, table.about_indicators, table.advice_column,
+                skip_columns=table.skip_columns,
+            )
     columns = {i: (y or year) for i, y in table.year_columns.items()}
-    return _YearTable(columns, table.change_column, table.header_line, table.about_indicators, table.advice_column)
+    return _YearTable(
+        columns, table.change_column, table.header_line, table.about_indicators, table.advice_column,
+        skip_columns=table.skip_columns,
+    )
+
+
+def _only_year(lines: Sequence[str]) -> int | None:
+    """The one assessment year a document names (title, sentences, headers), or None when it names several."""
+    years = {year for line in lines for year in _years_in(_clean(line))}
+    return years.pop() if len(years) == 1 else None
 
 
 # --- files and the template -----------------------------------------------
@@ -1002,8 +1206,12 @@ def read_scores(path: str | Path, *, year_be: int | None = None, prefer: str | N
             data = file.read_bytes()
         except OSError as error:
             raise ScoreImportError(f"cannot open {file.name}: {error.strerror or error}") from error
-        rows = _xlsx_rows(data, file.name) if suffix in (".xlsx", ".xlsm") else _csv_rows(_decode(data))
-        return parse_score_rows(rows, year_be=year_be, source=file.name, prefer=prefer)
+        places: dict[int, str] = {}
+        if suffix in (".xlsx", ".xlsm"):
+            rows, places = _xlsx_rows(data, file.name)
+        else:
+            rows = _csv_rows(_decode(data))
+        return _parse_rows(rows, year_be=year_be, source=file.name, prefer=prefer, places=places)
     try:
         document = read_document(file)
     except DocumentReadError as error:
@@ -1013,7 +1221,12 @@ def read_scores(path: str | Path, *, year_be: int | None = None, prefer: str | N
     return read_scores_document(document, year_be=year_be, prefer=prefer)
 
 
-def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
+def _xlsx_rows(data: bytes, name: str) -> tuple[list[list[str]], dict[int, str]]:
+    """The rows of the template sheet, else of every sheet one after another, and where each row is.
+
+    Results often put the per-question scores on a sheet of their own; reading only the
+    first sheet would lose them without a word.
+    """
     from openpyxl import load_workbook
 
     try:
@@ -1021,10 +1234,20 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
         raise ScoreImportError(f"{name} is not a readable Excel workbook") from error
     try:
-        sheet = (
-            workbook[vocab.TEMPLATE_SHEET] if vocab.TEMPLATE_SHEET in workbook.sheetnames else workbook.worksheets[0]
-        )
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        if vocab.TEMPLATE_SHEET in workbook.sheetnames:
+            sheets = [workbook[vocab.TEMPLATE_SHEET]]
+        else:
+            sheets = [s for s in workbook.worksheets if "".join(s.title.split()) != vocab.TEMPLATE_NOTES_SHEET]
+        rows: list[list[str]] = []
+        places: dict[int, str] = {}
+        for sheet in sheets:
+            if rows:
+                rows.append([])  # a blank line ends the last sheet's table
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                rows.append([_cell_text(value) for value in row])
+                if len(sheets) > 1:
+                    places[len(rows)] = f"sheet '{sheet.title}' row {number}"
+        return rows, places
     except Exception as error:  # openpyxl raises many kinds on damaged sheets
         raise ScoreImportError(f"{name} has a damaged sheet") from error
     finally:
@@ -1066,6 +1289,18 @@ def parse_score_rows(
     rows: Sequence[Sequence[object]], *, year_be: int | None = None, source: str = "sheet", prefer: str | None = None
 ) -> ScoreDocument:
     """Read scores from spreadsheet rows: the template layout, else any table as text."""
+    return _parse_rows(rows, year_be=year_be, source=source, prefer=prefer)
+
+
+def _parse_rows(
+    rows: Sequence[Sequence[object]],
+    *,
+    year_be: int | None,
+    source: str,
+    prefer: str | None,
+    places: dict[int, str] | None = None,
+) -> ScoreDocument:
+    """`parse_score_rows`, with where each row is when the rows come from several sheets."""
     year_be = _year_argument(year_be)
     text_rows = [[_cell_text(cell) for cell in row] for row in rows]
     header_at = next(
@@ -1074,8 +1309,18 @@ def parse_score_rows(
     )
     if header_at is None:
         # Not the template: treat the sheet as a tab-separated text table.
-        text = "\n".join("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in text_rows)
-        return parse_score_text(text, year_be=year_be, source=source, prefer=prefer)
+        # Empty cells at a row's end are the sheet's width, not cells: a title in the first
+        # cell ("ผลการประเมิน OIT รายข้อ ปี 2568") is a line of text, so its year is seen.
+        trimmed = [row[: max((i + 1 for i, cell in enumerate(row) if cell.strip()), default=0)] for row in text_rows]
+        text = "\n".join("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) for row in trimmed)
+        if not places:
+            return parse_score_text(text, year_be=year_be, source=source, prefer=prefer)
+        try:
+            return _parse(text, year_be, source, places=places, prefer=prefer)
+        except ScoreImportError:
+            raise
+        except Exception as error:  # the contract: callers only ever see ScoreImportError
+            raise ScoreImportError(f"internal error while reading {source} ({type(error).__name__})") from error
     columns = _template_columns(text_rows[header_at]) or {}
     collector = _Collector(source, unit="row", prefer=prefer)
     try:

@@ -330,11 +330,21 @@ def header_rows_of(table: Table) -> tuple[int, dict[int, str], list[str]]:
     count = 0
     for index in range(min(3, len(table.rows))):
         cells = _cells(table, index)
-        header = match_header(cells, lenient=index == 0)
+        months = month_columns(cells)
+        if len(months) < MIN_MONTH_COLUMNS:
+            months = {}
+        # Month headers are not header words: judge the row by its other cells.
+        header = match_header([("" if i in months else c) for i, c in enumerate(cells)], lenient=index == 0)
+        if header is None and count and months:
+            # "ต.ค. | พ.ย. | …" under "พ.ศ. 2568 | พ.ศ. 2569": the months of a tick chart.
+            header = HeaderMatch({}, False)
         if header is None:
             # A second header row of sub-labels (เริ่ม | สิ้นสุด) has few cells of its own.
             break
         count += 1
+        if months:
+            for column, month in months.items():
+                columns.setdefault(column, f"{vocab.FIELD_MONTH_PREFIX}{month}")
         for column, name in header.columns.items():
             if name in (vocab.FIELD_PERIOD_START, vocab.FIELD_PERIOD_END) or column not in columns:
                 columns[column] = name
@@ -343,6 +353,22 @@ def header_rows_of(table: Table) -> tuple[int, dict[int, str], list[str]]:
             if text and column < len(texts):
                 texts[column] = f"{texts[column]} {text}".strip()
     return count, columns, texts
+
+
+# A tick chart has a column for each month; fewer month headers are something else.
+MIN_MONTH_COLUMNS = 3
+
+
+def month_columns(cells: list[str]) -> dict[int, int]:
+    """{column: month} for the cells of a header row that are just a month's name ("ต.ค.", "มกราคม 69")."""
+    found: dict[int, int] = {}
+    for column, cell in enumerate(cells):
+        text = clean_text(cell)
+        if text and len(squash(text)) <= 14:
+            month = find_month(text)
+            if month is not None:
+                found[column] = month
+    return found
 
 
 def _is_repeated_header(cells: list[str], columns: dict[int, str] | None = None) -> bool:
@@ -377,6 +403,13 @@ def read_columns(table: Table) -> TableReading:
     notes: list[str] = []
     fill_down: set[int] = set()
 
+    if vocab.FIELD_TITLE not in columns.values():
+        steps = sorted(i for i, f in columns.items() if f == vocab.FIELD_STEPS)
+        approach = [i for i in steps if squash(texts[i] if i < len(texts) else "").startswith(vocab.APPROACH_WORD)]
+        if len(steps) >= 2 and approach:
+            # "แนวทางการดำเนินการ | ขั้นตอน": the approach column holds the measures, the other their steps.
+            columns[approach[0]] = vocab.FIELD_TITLE
+            notes.append(f"column {approach[0] + 1} ({texts[approach[0]]}) read as the measures, beside the steps")
     measure = _measure_column(columns, texts)
     if measure is not None:
         for index, name in list(columns.items()):

@@ -4,7 +4,9 @@ Each table row is read from its ``w:tc`` elements so merged cells land in the
 right column: a cell spanning columns (gridSpan) fills the first and leaves
 the rest empty, and a vertically merged cell (vMerge continue) is empty on
 the rows below its first, like a grouping column written once.  Paragraphs
-inside a cell become its lines; a table nested in a cell becomes more lines.
+inside a cell become its lines; a table nested in a cell becomes more lines,
+except in a layout table (a page laid out in a table, the real table inside a
+cell), whose inner tables are read as tables.
 """
 
 from __future__ import annotations
@@ -102,11 +104,50 @@ def read_docx(path: Path) -> SourceDocument:
             for number, line in enumerate(line for line in text.split("\n") if line.strip()):
                 builder.paragraph(line, where=f"paragraph {paragraphs}", gap_before=number == 0)
         elif child.tag == _TBL:
-            builder.end_table()
-            for tr in _children(child):
-                if tr.tag == _TR:
-                    cells = _row_cells(tr)
-                    if any(cell.strip() for cell in cells):
-                        builder.row(cells)
-            builder.end_table()
+            paragraphs = _read_table(child, builder, paragraphs)
     return builder.finish()
+
+
+def _is_layout_table(tbl) -> bool:  # noqa: ANN001
+    """A table used to lay out a page: one of its cells holds a real table (two rows, two columns or more)."""
+    for tr in _children(tbl):
+        if tr.tag != _TR:
+            continue
+        for tc in _children(tr):
+            if tc.tag != _TC:
+                continue
+            for inner in _children(tc):
+                if inner.tag == _TBL:
+                    rows = [r for r in _children(inner) if r.tag == _TR]
+                    if len(rows) >= 2 and max(len(_row_cells(r)) for r in rows) >= 2:
+                        return True
+    return False
+
+
+def _read_table(tbl, builder: BlockBuilder, paragraphs: int) -> int:  # noqa: ANN001
+    """Add a table's rows; a layout table gives its cells' paragraphs and tables instead, in order."""
+    builder.end_table()
+    if _is_layout_table(tbl):
+        # The real table sits inside: read it as a table, not as lines of one big cell.
+        for tr in _children(tbl):
+            if tr.tag != _TR:
+                continue
+            for tc in _children(tr):
+                if tc.tag != _TC:
+                    continue
+                for child in _children(tc):
+                    if child.tag == _P:
+                        text = _paragraph_text(child)
+                        if text.strip():
+                            paragraphs += 1
+                            builder.paragraph(" ".join(text.split()), where=f"paragraph {paragraphs}")
+                    elif child.tag == _TBL:
+                        paragraphs = _read_table(child, builder, paragraphs)
+        return paragraphs
+    for tr in _children(tbl):
+        if tr.tag == _TR:
+            cells = _row_cells(tr)
+            if any(cell.strip() for cell in cells):
+                builder.row(cells)
+    builder.end_table()
+    return paragraphs

@@ -375,3 +375,16 @@ TEMPLATE_NOTES_INTRO: tuple[str, ...] = (
     "",
     "ความหมายของแต่ละคอลัมน์",
 )
+
+# A header starting with this ("แนวทางการดำเนินการ") names the measures when another column
+# holds the steps (ขั้นตอน); alone it names the steps.
+APPROACH_WORD = "แนวทาง"
+# "มาตรการข้อ i3 …": the words before a question code that keys a measure; the key becomes
+# the measure's question code and leaves its title.
+QUESTION_KEY_PREFIXES: tuple[str, ...] = ("มาตรการข้อที่", "มาตรการข้อ", "มาตรการที่")
+
+# Columns of a tick chart are fields named by this prefix and the month number ("month:10");
+# a measure runs from its first ticked month to its last.
+FIELD_MONTH_PREFIX = "month:"
+# A month cell holding one of these is not ticked.
+UNTICKED_MARKS: tuple[str, ...] = ("-", "–", "—", "0", "×", "ไม่")

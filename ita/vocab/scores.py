@@ -88,6 +88,7 @@ OVERALL_LABELS: tuple[str, ...] = (
     "รวม",
 )
 OVERALL_SENTENCE_SUBJECTS: tuple[str, ...] = (
+    "ภาพรวม",
     "ผลการประเมิน ITA",
     "ผลการประเมินITA",
     "ผลคะแนน ITA",
@@ -256,8 +257,10 @@ YEAR_CELL_NOISE: tuple[str, ...] = ("ผลการประเมิน", "ผ
 # The header of a table's year column when years are rows.
 YEAR_COLUMN_LABELS: tuple[str, ...] = ("ปี", "ปีงบประมาณ", "ปีประเมิน", "ปีที่ประเมิน", "พ.ศ.")
 # Headers of the label column of a single-year score table.
-ROW_LABEL_HEADERS: tuple[str, ...] = ("ตัวชี้วัด", "ข้อ", "รายการ", "รหัส", "ลำดับ", "รายละเอียด")
-SCORE_HEADERS: tuple[str, ...] = ("คะแนน", "ผลคะแนน")
+# (แบบวัด: a table of tool scores, "แบบวัด | คะแนน".)
+ROW_LABEL_HEADERS: tuple[str, ...] = ("ตัวชี้วัด", "ข้อ", "รายการ", "รหัส", "ลำดับ", "รายละเอียด", "แบบวัด")
+# A per-question column is often headed ผลการประเมิน rather than คะแนน.
+SCORE_HEADERS: tuple[str, ...] = ("คะแนน", "ผลคะแนน", "ผลการประเมิน")
 # An EIT part label: "ผู้มีส่วนได้ส่วนเสียภายนอก ส่วนที่ 1".
 EIT_WORDS: tuple[str, ...] = ("ภายนอก",)
 # In a sentence an indicator's name ends where one of these begins.
@@ -326,3 +329,31 @@ SCORE_TOPIC_WORDS: tuple[str, ...] = (
 ADVICE_HEADERS: tuple[str, ...] = ("ข้อเสนอแนะ", "คำแนะนำ", "ข้อสังเกต", "ความเห็นผู้ตรวจ", "ความคิดเห็น")
 # Tool names mistyped in real documents, read as the tool they stand for.
 TOOL_TYPOS: dict[str, str] = {"ETT": "EIT", "0IT": "OIT", "IlT": "IIT"}
+
+# --- sentences: figures that are not the organisation's score ------------------------------
+
+# A number after these is a target or a maximum, never a score: "ผ่านเกณฑ์ค่าเป้าหมาย (๘๕ คะแนน)",
+# "จากคะแนนเต็ม 100 คะแนน".
+TARGET_WORDS: tuple[str, ...] = ("ค่าเป้าหมาย", "เป้าหมาย", "เกณฑ์", "คะแนนเต็ม", "ค่ามาตรฐาน")
+# A number after these is a change between years: "เพิ่มขึ้น 6.71 คะแนน", "ลดลงจากปี 2567 จำนวน 1.72".
+CHANGE_WORDS: tuple[str, ...] = ("เพิ่มขึ้น", "ลดลง", "สูงขึ้น", "ต่ำลง", "ผลต่าง", "ต่างกัน", "แตกต่าง")
+# A number straight after these is a difference too: "สูงกว่าเกณฑ์ 1.38 คะแนน".
+COMPARISON_WORDS: tuple[str, ...] = ("สูงกว่า", "ต่ำกว่า", "มากกว่า", "น้อยกว่า")
+# Between a change word and its number: "เพิ่มขึ้นจากปี 2567 จำนวน 1.5".
+CHANGE_FILLERS: tuple[str, ...] = ("จำนวน", "อยู่ที่", "อยู่", "เป็น", "ร้อยละ", "ถึง")
+# A year written relative to another ("ปีที่แล้วได้ 88 คะแนน") cannot be filed under a year.
+RELATIVE_YEAR_WORDS: tuple[str, ...] = ("ปีที่แล้ว", "ปีที่ผ่านมา", "ปีก่อนหน้า", "ปีก่อน", "ปีกลาย")
+# Connectors that make a bare number the subject's score without the word คะแนน: "เท่ากับ 86.38".
+EXACT_CONNECTORS: tuple[str, ...] = ("เท่ากับ", "=", ":")
+# The level's own label in a sentence: "ระดับผลการประเมิน ผ่านดี".
+LEVEL_SENTENCE_LABEL = "ผลการประเมิน"
+# Header words of a column of targets beside the scores ("ค่าเป้าหมาย | คะแนนที่ได้"): not a label, not a score.
+TARGET_HEADERS: tuple[str, ...] = ("ค่าเป้าหมาย", "เป้าหมาย", "เกณฑ์", "คะแนนเต็ม")
+
+# Why a document gave no scores and what to do (English, like every import message).
+NO_SCORES_HELP = (
+    "no score table or score sentence was recognised: scores are read from tables with one row per "
+    "indicator, tool or question and a คะแนน or year column (Word, Excel, HTML, TAB-separated text), and from "
+    "sentences such as 'ปี 2568 ได้ 86.38 คะแนน'; otherwise copy the scores into the score template "
+    "(flask --app bot score-template scores.xlsx) and import that"
+)

@@ -203,10 +203,11 @@ def test_unknown_unit_and_missing_title_are_warned() -> None:
     )
     messages = {(w.line, w.message) for w in doc.warnings}
     assert any(line == 2 and "ฝ่ายประสานงานพิเศษ" in m for line, m in messages)
-    assert doc.units == ["ฝ่ายประสานงานพิเศษ", "กองคลัง"]
-    # "2" alone in the title column: a number without a title.
-    assert doc.measures[1].number == "2" and doc.measures[1].title == ""
-    assert any(line == 3 and "no measure title" in m for line, m in messages)
+    # "2" alone in the title column: a number without a title is warned about and never stored,
+    # since an empty measure cannot be followed up.
+    assert [m.title for m in doc.measures] == ["จัดทำแผน"]
+    assert doc.units == ["ฝ่ายประสานงานพิเศษ"]
+    assert any(line == 3 and "no measure title; not imported" in m for line, m in messages)
 
 
 def test_fiscal_year_guessed_from_periods() -> None:
