@@ -63,3 +63,13 @@ def cli_command(name: str, **kwargs):
         return click.command(name, **kwargs)(with_appcontext(friendly_errors(func)))
 
     return decorate
+
+
+def commit_unless_dry_run(session, dry_run: bool) -> None:
+    """Write the session's changes, or roll them back and say so for a dry run."""
+    if dry_run:
+        session.rollback()
+        click.echo("Dry run: nothing was written.")
+    else:
+        session.commit()
+        click.echo("Imported.")

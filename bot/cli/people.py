@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from sqlmodel import Session, select
 
-from bot.cli.common import cli_command, fail, print_warnings, services, write_template
+from bot.cli.common import cli_command, commit_unless_dry_run, fail, print_warnings, services, write_template
 from bot.cli.text_tables import format_table
 from ita.periods import Period, period_label
 from ita.plan import PlanImportError, PlanTableChoiceError, read_plan
@@ -74,12 +74,7 @@ def import_plan_command(path: Path, org_name: str | None, year: int | None, dry_
         if result.not_in_file:
             click.echo(f"Note: {result.not_in_file} measure(s) of {fiscal_year} in the database are not in "
                        "this file; they were kept.")
-        if dry_run:
-            session.rollback()
-            click.echo("Dry run: nothing was written.")
-        else:
-            session.commit()
-            click.echo("Imported.")
+        commit_unless_dry_run(session, dry_run)
 
 
 def _print_plan_summary(doc) -> None:

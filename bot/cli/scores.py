@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from sqlmodel import Session, select
 
-from bot.cli.common import cli_command, fail, print_warnings, services, write_template
+from bot.cli.common import cli_command, commit_unless_dry_run, fail, print_warnings, services, write_template
 from bot.cli.text_tables import format_table
 from ita.score_text import ScoreDocument, ScoreImportError, read_scores, write_score_template
 from ita.scores import INDICATORS, TOLERANCE, TOOL_INDICATORS, TOOLS, YearScores
@@ -88,12 +88,7 @@ def import_scores_command(path: Path, org_name: str | None, year: int | None, dr
         if kept:
             click.echo(f"Note: year(s) {', '.join(map(str, kept))} in the database are not in this file; "
                        "they were kept.")
-        if dry_run:
-            session.rollback()
-            click.echo("Dry run: nothing was written.")
-        else:
-            session.commit()
-            click.echo("Imported.")
+        commit_unless_dry_run(session, dry_run)
 
 
 def _same(old: YearScores, new: YearScores) -> bool:

@@ -10,7 +10,8 @@ from datetime import date, datetime
 from flask import request
 from werkzeug.datastructures import FileStorage
 
-from bot.console.blueprint import UPLOAD_MAX_BYTES
+from bot.console import imports
+from bot.console.blueprint import UPLOAD_MAX_BYTES, services, visitor
 from ita.thai import to_arabic_digits
 from line import texts
 from models.plan import Cadence
@@ -104,3 +105,17 @@ def upload(field: str, suffixes: tuple[str, ...]) -> tuple[bytes, str]:
     if not data:
         raise FormError(texts.CONSOLE_NO_FILE)
     return data, name
+
+
+def reopened_upload(kind: str) -> dict:
+    """The upload a choice form carries back (sealed by the preview that asked); FormError when stale."""
+    try:
+        return imports.unseal(services().settings.signing_key, kind, visitor().organisation_id,
+                              request.form.get("upload"))
+    except imports.StalePreview:
+        raise FormError(texts.CONSOLE_PLAN_PREVIEW_STALE) from None
+
+
+def seal_upload(kind: str, upload: dict) -> str:
+    """Seal an upload and what the choice needs into the choice form, bound to the organisation."""
+    return imports.seal(services().settings.signing_key, kind, visitor().organisation_id, upload)

@@ -93,11 +93,10 @@ def plan_preview():
 @admin_only
 def plan_columns():
     """Read the upload again with the table and columns the admin chose."""
-    org_id = visitor().organisation_id
     try:
-        upload = imports.unseal(services().settings.signing_key, "plan-upload", org_id, request.form.get("upload"))
-    except imports.StalePreview:
-        flash(texts.CONSOLE_PLAN_PREVIEW_STALE, "error")
+        upload = forms.reopened_upload("plan-upload")
+    except forms.FormError as exc:
+        flash(str(exc), "error")
         return redirect(url_for("console.plan"))
     table = forms.whole_number(request.form.get("table"))
     columns: dict[str, int] = {}
@@ -139,8 +138,7 @@ def _preview_upload(data: bytes, name: str, year: int | None, *, columns: dict[s
 
 def _ask_columns(upload: dict, candidates: list[dict], *, status: int = 200):
     """The candidate tables, each column with a picker preset to the importer's guess."""
-    sealed = imports.seal(services().settings.signing_key, "plan-upload", visitor().organisation_id, upload)
-    return render_template("console/plan_columns.html", upload=sealed, file=upload["file"], candidates=candidates,
+    return render_template("console/plan_columns.html", upload=forms.seal_upload("plan-upload", upload), file=upload["file"], candidates=candidates,
                            choices=COLUMN_CHOICES), status
 
 

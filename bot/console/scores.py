@@ -46,11 +46,10 @@ def scores_preview():
 @admin_only
 def scores_prefer():
     """Read the upload again, believing the place the admin chose where the document contradicts itself."""
-    org_id = visitor().organisation_id
     try:
-        upload = imports.unseal(services().settings.signing_key, "scores-upload", org_id, request.form.get("upload"))
-    except imports.StalePreview:
-        flash(texts.CONSOLE_PLAN_PREVIEW_STALE, "error")
+        upload = forms.reopened_upload("scores-upload")
+    except forms.FormError as exc:
+        flash(str(exc), "error")
         return redirect(url_for("console.scores"))
     prefer = (request.form.get("prefer") or "").strip()
     if prefer not in upload["choices"]:
@@ -66,8 +65,7 @@ def _preview_scores(data: bytes, name: str, year: int | None, *, prefer: str | N
         places = list(dict.fromkeys(place for conflict in exc.conflicts for place, _ in conflict.places))
         upload = {"data": imports.pack_upload(data), "file": name, "year": year,
                   "choices": ["first", "last", *places]}
-        sealed = imports.seal(services().settings.signing_key, "scores-upload", visitor().organisation_id, upload)
-        return render_template("console/scores_conflict.html", upload=sealed, file=name, conflicts=exc.conflicts,
+        return render_template("console/scores_conflict.html", upload=forms.seal_upload("scores-upload", upload), file=name, conflicts=exc.conflicts,
                                places=places), 200
     except imports.UploadError as exc:
         flash(texts.CONSOLE_FILE_UNREADABLE.format(reason=exc), "error")
