@@ -44,6 +44,7 @@ def test_a_batch_is_all_or_nothing(services, monkeypatch):
         raise sa.exc.OperationalError("INSERT", {}, Exception("server closed the connection"))
 
     monkeypatch.setattr(type(engine), "begin", broken_begin)
+    monkeypatch.setattr(type(engine), "connect", broken_begin)
     with pytest.raises(SQLAlchemyError):
         store_events(engine, [_event("E2"), _event("E3")])
     monkeypatch.undo()
