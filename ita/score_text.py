@@ -486,6 +486,10 @@ class _YearTable:
     notes: list[str] = field(default_factory=list)
     # Columns that are neither labels nor scores: a target beside each score (ค่าเป้าหมาย).
     skip_columns: frozenset[int] = frozenset()
+    # What the rows read so far were (question, eit_part, indicator, tool), and the tools of its
+    # question codes: an average row of a per-question or per-part table is that part's figure.
+    row_kinds: set[str] = field(default_factory=set)
+    question_tools: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -668,6 +672,19 @@ def _read_year_row(cells: Sequence[str], line_no: int, table: _YearTable, collec
         collector.warn(line_no, note)
     table.notes.clear()
     kind, key = kind_key
+    if kind == "overall" and table.row_kinds and table.row_kinds <= {"question", "eit_part"}:
+        part_average = _part_average(label, table)
+        if part_average is None:
+            collector.warn(
+                line_no,
+                f"row '{label[:40]}' averages the rows above it, not the whole assessment; "
+                "not stored as the overall",
+            )
+            return True
+        kind, key = part_average
+    table.row_kinds.add(kind)
+    if kind == "question":
+        table.question_tools.add(key[:1])
     if kind == "overall":
         # "คะแนนรวม | ระดับ ผ่าน | 85.70": the level written in a label cell of the total row.
         stated = [name for cell in label_cells if _is_level_label(cell) and (name := normalize_level(cell))]
@@ -684,6 +701,19 @@ def _read_year_row(cells: Sequence[str], line_no: int, table: _YearTable, collec
                 collector.question_advice.setdefault((year, key), advice)
     _check_change(cells, line_no, table, values, collector)
     return True
+
+
+def _part_average(label: str, table: _YearTable) -> tuple[str, str] | None:
+    """What an average row ends: an EIT part when it names its part under EIT questions (None: unclear).
+
+    "คะแนนเฉลี่ยส่วนที่ 1" under e1–e9 is EIT part 1. Any other average of questions or parts
+    (the tool's own mean, or a mix of tools) is not stored: a tool's score is the mean of its
+    indicators, which a mean of its questions need not equal.
+    """
+    part = re.search(rf"{vocab.EIT_PART_WORD}([12])(?!\d)", _squash(label))
+    if part and table.row_kinds == {"question"} and table.question_tools == {"e"}:
+        return ("eit_part", part.group(1))
+    return None
 
 
 def _question_wording(label_cells: Sequence[str], code: str) -> str:
