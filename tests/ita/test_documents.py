@@ -38,6 +38,8 @@ def _check_plan(document, expected: dict) -> None:
         assert measure.title.startswith(want["title"]), (measure.title, want["title"])
         if "contains" in want:
             assert want["contains"] in measure.title
+        if "whole_title" in want:
+            assert measure.title == want["whole_title"]
         assert measure.responsible_units == want["units"], measure.title
         start, end = (date.fromisoformat(d) for d in want["period"])
         assert (measure.period_start, measure.period_end) == (start, end), measure.title
