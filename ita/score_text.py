@@ -339,7 +339,8 @@ def _aligned_cells(line: str) -> list[str]:
 
 
 def _is_pipe_separator(line: str) -> bool:
-    return bool(re.fullmatch(r"\s*\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*", line))
+    # Alignment rows may have a single dash per column: "|:-:|:---|".
+    return bool(re.fullmatch(r"\s*\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*\|?\s*", line))
 
 
 def _squash(text: str) -> str:

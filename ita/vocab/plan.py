@@ -68,6 +68,9 @@ HEADER_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
             "แหล่งที่มา",
         ),
     ),
+    # A header that starts with มาตรการ names the measure even when it goes on
+    # "/แนวทางการดำเนินการ" (a steps word).
+    (FIELD_TITLE, ("มาตรการ",), ()),
     (
         FIELD_STEPS,
         (),

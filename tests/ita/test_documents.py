@@ -22,7 +22,7 @@ from ita.score_text import ScoreConflictError, ScoreImportError, read_scores
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
 EXPECTED = {path.name.split(".")[0]: json.loads(path.read_text(encoding="utf-8"))
             for path in sorted(FIXTURES.glob("*.expected.json"))}
-FILES = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".txt", ".html", ".docx", ".xlsx", ".csv", ".pdf"}
+FILES = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".txt", ".md", ".html", ".docx", ".xlsx", ".csv", ".pdf"}
                and p.name.split(".")[0] in EXPECTED)
 
 
