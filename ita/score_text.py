@@ -562,6 +562,11 @@ def _keyed_table_header(cells: Sequence[str], line_no: int) -> _KeyedTable | Non
     if year_column is None:
         return None
     columns = {i: key for i, cell in enumerate(cells) if i != year_column and (key := _column_key(cell))}
+    kinds = {kind for kind, _ in columns.values()}
+    score_columns = [i for i, cell in enumerate(cells) if i != year_column and i not in columns and _is_score_header(cell)]
+    if kinds == {"level"} and len(score_columns) == 1:
+        # "ปีงบประมาณ | ผลคะแนน (ร้อยละ) | ระดับ": each year's overall score and its level.
+        columns[score_columns[0]] = ("overall", "")
     return _KeyedTable(year_column, columns, line_no) if len(columns) >= 2 else None
 
 
@@ -800,7 +805,10 @@ _MENTION_PREFIX = (
     rf"(?:{_ERA}\s*)?|{_ERA}\s*)"
 )
 _CONNECTOR = rf"(?:{_alternation(vocab.SENTENCE_CONNECTORS)}|=|:)"
-_SCORE_PHRASE = rf"{_SCORE_WORD}{_alternation(vocab.SENTENCE_OVERALL_QUALIFIERS)}?"
+_SCORE_PHRASE = (
+    rf"{_SCORE_WORD}{_alternation(vocab.SENTENCE_OVERALL_QUALIFIERS)}?"
+    rf"(?:\s*{_alternation(vocab.SENTENCE_SCORE_SUFFIXES)})?(?:\s*{_alternation(vocab.PERCENT_WORDS)})?"
+)
 _INDICATOR = re.escape(vocab.INDICATOR_WORD)
 _NAME_STOPS = _alternation(vocab.SENTENCE_NAME_STOPS)
 _YEAR_WORDS = _alternation((*vocab.YEAR_PREFIXES, *vocab.SENTENCE_BUDGET_WORDS))
@@ -848,6 +856,7 @@ _SENTENCE_EVENTS = re.compile(
     ),
     re.IGNORECASE,
 )
+_SCORE_WORD_RE = re.compile(_SCORE_WORD)
 # A score this far (characters) after its subject is about something else.
 MAX_SUBJECT_GAP = 160
 _ADVICE_IN_TEXT = re.compile(rf"{_alternation(vocab.ADVICE_HEADERS)}\s*[:：]?\s*(.+)$")
@@ -927,6 +936,9 @@ def _read_sentences(text: str, line_no: int, default_year: int | None, collector
         elif match.group("scored") is not None:
             if any(word in match.group("s_conn") for word in vocab.SENTENCE_OVERALL_QUALIFIERS):
                 # "ได้คะแนนภาพรวม ๗๓.๐๔ คะแนน" names its own subject.
+                subject, subject_end = ("overall", ""), match.start("s_score")
+            elif subject is None and _SCORE_WORD_RE.search(match.group("s_conn")) and _LEVEL_AFTER.match(text, match.end()):
+                # "ได้คะแนนร้อยละ 88.32 อยู่ในระดับ ผ่านดี": only the overall score has a level.
                 subject, subject_end = ("overall", ""), match.start("s_score")
             _read_scored(text, match, subject, subject_end, context_year, line_no, collector)
             if subject and subject[0] == "overall" and context_year is not None and _is_score_statement(text, match):
@@ -1063,6 +1075,7 @@ def _parse(
     table: _YearTable | _KeyedTable | None = None
     previous_header = False
     recent_years: list[tuple[int, int]] = []  # (line, year) seen in running text
+    last_unread = -10  # the last table row with score-like figures that nothing read
     for line_no, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -1100,12 +1113,28 @@ def _parse(
                 table = None
             previous_header = False
         # A space-aligned line may be a sentence with wide gaps: read its sentences whole.
+        filed = len(collector.observations)
         for cell in [_clean(raw)] if aligned else cells:
             if not cell:
                 continue
-            _read_sentences(cell, line_no, default_year, collector)
+            # Like a table, a sentence naming no year takes a year written just above it.
+            nearby = [year for seen_line, year in recent_years if 0 < line_no - seen_line <= 5]
+            _read_sentences(cell, line_no, default_year or (nearby[-1] if nearby else None), collector)
             recent_years.extend((line_no, year) for year in _years_in(cell))
+        if is_row and len(collector.observations) == filed and any(_DECIMAL_SCORE.fullmatch(to_arabic_digits(c).strip()) for c in cells[1:]):
+            # No silent loss: a table of figures nobody read is said once, where it starts.
+            if line_no - last_unread > 2:
+                shown = " | ".join(cell for cell in cells if cell)[:60]
+                collector.warn(
+                    line_no,
+                    f"a table row with figures was not read as scores ('{shown}'); if it holds ITA scores, "
+                    "check its headers or enter them in the score template",
+                )
+            last_unread = line_no
     return collector.build(_org_name(lines))
+
+
+_DECIMAL_SCORE = re.compile(r"(?:100|\d{1,2})\.\d{1,2}")
 
 
 def _merge_headers(first: _YearTable, second: _YearTable) -> _YearTable:
