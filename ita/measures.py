@@ -320,6 +320,16 @@ class PlanBuilder:
             return
         if _is_example(texts):
             return
+        footer = _footer_kind([clean_text(texts[i]) for i in filled])
+        if footer == "sign_off":
+            # The reporter signs below the last measure: nothing after it in this table is a measure.
+            self.columns = None
+            self.last = None
+            return
+        if footer == "total":
+            # A totals row neither is a measure nor continues the one above it.
+            self.last = None
+            return
         if len(filled) == 1:
             lone = clean_text(texts[filled[0]])
             heading = parse_heading(lone)
@@ -803,6 +813,32 @@ def _label_value(cells: list[str], labels: tuple[str, ...]) -> str | None:
 def _is_number_cell(text: str) -> bool:
     """A measure number ("๓", "2.1", "ข้อ 4"), not a heading written in the number column."""
     return len(squash(text)) <= 8 and bool(re.search(r"[0-9๐-๙]", text))
+
+
+_PERSON_IN_PARENTHESES = re.compile(
+    r"^\(\s*(?:" + "|".join(re.escape(title) for title in vocab.PERSON_TITLES) + r")\s*\S[^()]*\)$"
+)
+_TOTAL_LABEL = re.compile(
+    rf"^{vocab.TOTAL_WORD}\s*(?:{'|'.join(vocab.TOTAL_QUALIFIERS)})?\s*[0-9]*\s*(?:{'|'.join(vocab.TOTAL_COUNTED)})?$"
+)
+_AMOUNT_CELL = re.compile(r"^[-–—]?$|^[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:บาท)?$")
+
+
+def _footer_kind(texts: list[str]) -> str | None:
+    """Whether a table row's filled cells are a sign-off ("sign_off") or a totals row ("total").
+
+    A row qualifies only when every distinct cell is footer text (a merged cell repeats its
+    text), so a measure whose cells merely mention a position is never taken for one.
+    """
+    distinct = list(dict.fromkeys(to_arabic_digits(text) for text in texts if text))
+    if not distinct:
+        return None
+    if all(text.startswith(vocab.SIGN_OFF_PREFIXES) or _PERSON_IN_PARENTHESES.match(text) for text in distinct):
+        return "sign_off"
+    labels = [text for text in distinct if _TOTAL_LABEL.match(text)]
+    if labels and all(text in labels or _AMOUNT_CELL.match(text) for text in distinct):
+        return "total"
+    return None
 
 
 def _is_example(cells: list[str]) -> bool:

@@ -339,7 +339,8 @@ def _aligned_cells(line: str) -> list[str]:
 
 
 def _is_pipe_separator(line: str) -> bool:
-    return bool(re.fullmatch(r"\s*\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*", line))
+    # Alignment rows may have a single dash per column: "|:-:|:---|".
+    return bool(re.fullmatch(r"\s*\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*\|?\s*", line))
 
 
 def _squash(text: str) -> str:
@@ -486,6 +487,10 @@ class _YearTable:
     notes: list[str] = field(default_factory=list)
     # Columns that are neither labels nor scores: a target beside each score (ค่าเป้าหมาย).
     skip_columns: frozenset[int] = frozenset()
+    # What the rows read so far were (question, eit_part, indicator, tool), and the tools of its
+    # question codes: an average row of a per-question or per-part table is that part's figure.
+    row_kinds: set[str] = field(default_factory=set)
+    question_tools: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -557,6 +562,11 @@ def _keyed_table_header(cells: Sequence[str], line_no: int) -> _KeyedTable | Non
     if year_column is None:
         return None
     columns = {i: key for i, cell in enumerate(cells) if i != year_column and (key := _column_key(cell))}
+    kinds = {kind for kind, _ in columns.values()}
+    score_columns = [i for i, cell in enumerate(cells) if i != year_column and i not in columns and _is_score_header(cell)]
+    if kinds == {"level"} and len(score_columns) == 1:
+        # "ปีงบประมาณ | ผลคะแนน (ร้อยละ) | ระดับ": each year's overall score and its level.
+        columns[score_columns[0]] = ("overall", "")
     return _KeyedTable(year_column, columns, line_no) if len(columns) >= 2 else None
 
 
@@ -668,6 +678,19 @@ def _read_year_row(cells: Sequence[str], line_no: int, table: _YearTable, collec
         collector.warn(line_no, note)
     table.notes.clear()
     kind, key = kind_key
+    if kind == "overall" and table.row_kinds and table.row_kinds <= {"question", "eit_part"}:
+        part_average = _part_average(label, table)
+        if part_average is None:
+            collector.warn(
+                line_no,
+                f"row '{label[:40]}' averages the rows above it, not the whole assessment; "
+                "not stored as the overall",
+            )
+            return True
+        kind, key = part_average
+    table.row_kinds.add(kind)
+    if kind == "question":
+        table.question_tools.add(key[:1])
     if kind == "overall":
         # "คะแนนรวม | ระดับ ผ่าน | 85.70": the level written in a label cell of the total row.
         stated = [name for cell in label_cells if _is_level_label(cell) and (name := normalize_level(cell))]
@@ -684,6 +707,19 @@ def _read_year_row(cells: Sequence[str], line_no: int, table: _YearTable, collec
                 collector.question_advice.setdefault((year, key), advice)
     _check_change(cells, line_no, table, values, collector)
     return True
+
+
+def _part_average(label: str, table: _YearTable) -> tuple[str, str] | None:
+    """What an average row ends: an EIT part when it names its part under EIT questions (None: unclear).
+
+    "คะแนนเฉลี่ยส่วนที่ 1" under e1–e9 is EIT part 1. Any other average of questions or parts
+    (the tool's own mean, or a mix of tools) is not stored: a tool's score is the mean of its
+    indicators, which a mean of its questions need not equal.
+    """
+    part = re.search(rf"{vocab.EIT_PART_WORD}([12])(?!\d)", _squash(label))
+    if part and table.row_kinds == {"question"} and table.question_tools == {"e"}:
+        return ("eit_part", part.group(1))
+    return None
 
 
 def _question_wording(label_cells: Sequence[str], code: str) -> str:
@@ -769,7 +805,10 @@ _MENTION_PREFIX = (
     rf"(?:{_ERA}\s*)?|{_ERA}\s*)"
 )
 _CONNECTOR = rf"(?:{_alternation(vocab.SENTENCE_CONNECTORS)}|=|:)"
-_SCORE_PHRASE = rf"{_SCORE_WORD}{_alternation(vocab.SENTENCE_OVERALL_QUALIFIERS)}?"
+_SCORE_PHRASE = (
+    rf"{_SCORE_WORD}{_alternation(vocab.SENTENCE_OVERALL_QUALIFIERS)}?"
+    rf"(?:\s*{_alternation(vocab.SENTENCE_SCORE_SUFFIXES)})?(?:\s*{_alternation(vocab.PERCENT_WORDS)})?"
+)
 _INDICATOR = re.escape(vocab.INDICATOR_WORD)
 _NAME_STOPS = _alternation(vocab.SENTENCE_NAME_STOPS)
 _YEAR_WORDS = _alternation((*vocab.YEAR_PREFIXES, *vocab.SENTENCE_BUDGET_WORDS))
@@ -817,6 +856,7 @@ _SENTENCE_EVENTS = re.compile(
     ),
     re.IGNORECASE,
 )
+_SCORE_WORD_RE = re.compile(_SCORE_WORD)
 # A score this far (characters) after its subject is about something else.
 MAX_SUBJECT_GAP = 160
 _ADVICE_IN_TEXT = re.compile(rf"{_alternation(vocab.ADVICE_HEADERS)}\s*[:：]?\s*(.+)$")
@@ -896,6 +936,9 @@ def _read_sentences(text: str, line_no: int, default_year: int | None, collector
         elif match.group("scored") is not None:
             if any(word in match.group("s_conn") for word in vocab.SENTENCE_OVERALL_QUALIFIERS):
                 # "ได้คะแนนภาพรวม ๗๓.๐๔ คะแนน" names its own subject.
+                subject, subject_end = ("overall", ""), match.start("s_score")
+            elif subject is None and _SCORE_WORD_RE.search(match.group("s_conn")) and _LEVEL_AFTER.match(text, match.end()):
+                # "ได้คะแนนร้อยละ 88.32 อยู่ในระดับ ผ่านดี": only the overall score has a level.
                 subject, subject_end = ("overall", ""), match.start("s_score")
             _read_scored(text, match, subject, subject_end, context_year, line_no, collector)
             if subject and subject[0] == "overall" and context_year is not None and _is_score_statement(text, match):
@@ -1032,6 +1075,7 @@ def _parse(
     table: _YearTable | _KeyedTable | None = None
     previous_header = False
     recent_years: list[tuple[int, int]] = []  # (line, year) seen in running text
+    last_unread = -10  # the last table row with score-like figures that nothing read
     for line_no, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -1069,12 +1113,28 @@ def _parse(
                 table = None
             previous_header = False
         # A space-aligned line may be a sentence with wide gaps: read its sentences whole.
+        filed = len(collector.observations)
         for cell in [_clean(raw)] if aligned else cells:
             if not cell:
                 continue
-            _read_sentences(cell, line_no, default_year, collector)
+            # Like a table, a sentence naming no year takes a year written just above it.
+            nearby = [year for seen_line, year in recent_years if 0 < line_no - seen_line <= 5]
+            _read_sentences(cell, line_no, default_year or (nearby[-1] if nearby else None), collector)
             recent_years.extend((line_no, year) for year in _years_in(cell))
+        if is_row and len(collector.observations) == filed and any(_DECIMAL_SCORE.fullmatch(to_arabic_digits(c).strip()) for c in cells[1:]):
+            # No silent loss: a table of figures nobody read is said once, where it starts.
+            if line_no - last_unread > 2:
+                shown = " | ".join(cell for cell in cells if cell)[:60]
+                collector.warn(
+                    line_no,
+                    f"a table row with figures was not read as scores ('{shown}'); if it holds ITA scores, "
+                    "check its headers or enter them in the score template",
+                )
+            last_unread = line_no
     return collector.build(_org_name(lines))
+
+
+_DECIMAL_SCORE = re.compile(r"(?:100|\d{1,2})\.\d{1,2}")
 
 
 def _merge_headers(first: _YearTable, second: _YearTable) -> _YearTable:

@@ -19,7 +19,7 @@ TEXT_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-16", "cp874")
 MAX_CONTROL_SHARE = 0.02
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 
 
 def decode_text(data: bytes) -> str:

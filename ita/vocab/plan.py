@@ -68,6 +68,9 @@ HEADER_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
             "แหล่งที่มา",
         ),
     ),
+    # A header that starts with มาตรการ names the measure even when it goes on
+    # "/แนวทางการดำเนินการ" (a steps word).
+    (FIELD_TITLE, ("มาตรการ",), ()),
     (
         FIELD_STEPS,
         (),
@@ -388,3 +391,12 @@ QUESTION_KEY_PREFIXES: tuple[str, ...] = ("มาตรการข้อที�
 FIELD_MONTH_PREFIX = "month:"
 # A month cell holding one of these is not ticked.
 UNTICKED_MARKS: tuple[str, ...] = ("-", "–", "—", "0", "×", "ไม่")
+
+# Rows that close a plan table: the reporter's sign-off ("ลงชื่อ……ผู้รายงาน", "(นางสาว…)",
+# "ตำแหน่ง …") and totals ("รวม 6 มาตรการ | 5,000"). They are never measures.
+SIGN_OFF_PREFIXES: tuple[str, ...] = (
+    "ลงชื่อ", "ลงนาม", "ตำแหน่ง", "ผู้รายงาน", "ผู้จัดทำ", "ผู้ตรวจสอบ", "ผู้อนุมัติ", "ผู้เสนอ", "ผู้รับรอง",
+)
+TOTAL_WORD = "รวม"
+TOTAL_QUALIFIERS: tuple[str, ...] = ("ทั้งสิ้น", "ทั้งหมด", "งบประมาณ", "เป็นเงิน", "จำนวน")
+TOTAL_COUNTED: tuple[str, ...] = ("มาตรการ", "โครงการ", "กิจกรรม", "รายการ", "บาท")

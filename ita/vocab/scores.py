@@ -357,3 +357,7 @@ NO_SCORES_HELP = (
     "sentences such as 'ปี 2568 ได้ 86.38 คะแนน'; otherwise copy the scores into the score template "
     "(flask --app bot score-template scores.xlsx) and import that"
 )
+
+# What may follow คะแนน before the figure in a sentence: "คะแนนที่ได้ 94.04", "ได้คะแนนร้อยละ 88.32".
+SENTENCE_SCORE_SUFFIXES: tuple[str, ...] = ("ที่ได้รับ", "ที่ได้")
+PERCENT_WORDS: tuple[str, ...] = ("ร้อยละ",)

@@ -22,7 +22,7 @@ from ita.score_text import ScoreConflictError, ScoreImportError, read_scores
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
 EXPECTED = {path.name.split(".")[0]: json.loads(path.read_text(encoding="utf-8"))
             for path in sorted(FIXTURES.glob("*.expected.json"))}
-FILES = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".txt", ".html", ".docx", ".xlsx", ".csv", ".pdf"}
+FILES = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".txt", ".md", ".html", ".docx", ".xlsx", ".csv", ".pdf"}
                and p.name.split(".")[0] in EXPECTED)
 
 
@@ -38,6 +38,8 @@ def _check_plan(document, expected: dict) -> None:
         assert measure.title.startswith(want["title"]), (measure.title, want["title"])
         if "contains" in want:
             assert want["contains"] in measure.title
+        if "whole_title" in want:
+            assert measure.title == want["whole_title"]
         assert measure.responsible_units == want["units"], measure.title
         start, end = (date.fromisoformat(d) for d in want["period"])
         assert (measure.period_start, measure.period_end) == (start, end), measure.title
