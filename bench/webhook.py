@@ -1254,6 +1254,149 @@ def count_queries(args) -> None:
             drop_pg_database(db_name)
 
 
+# -- where the worker's milliseconds go --------------------------------------------------------
+
+# Buckets for a profile's own time (tottime), by where the function lives; the first match wins.
+PROFILE_BUCKETS = (
+    ("SQLAlchemy / SQLModel (ORM, Core, pool)", ("/sqlalchemy/", "/sqlmodel/")),
+    ("psycopg (driver, incl. waiting on PostgreSQL)", ("/psycopg/", "/psycopg_binary/", "psycopg")),
+    ("pydantic (SDK models)", ("/pydantic/", "/pydantic_core/")),
+    ("LINE SDK (linebot)", ("/linebot/",)),
+    ("urllib3 / http.client / socket (the reply)", ("/urllib3/", "/http/", "socket.py", "ssl.py", "<method 'recv",
+                                                    "<method 'send", "<method 'connect", "<method 'sendall")),
+    ("json", ("/json/", "<built-in method _json", "json.")),
+    ("logging", ("/logging/",)),
+    ("handlers/", ("/handlers/",)),
+    ("line/ (views, cards, client)", ("/line/",)),
+    ("inbox/", ("/inbox/",)),
+    ("models/", ("/models/",)),
+    ("ita/", ("/ita/",)),
+    ("datetime / zoneinfo", ("datetime", "zoneinfo")),
+)
+
+
+def _bucket(path: str) -> str:
+    for name, needles in PROFILE_BUCKETS:
+        if any(needle in path for needle in needles):
+            return name
+    return "other (stdlib, builtins)"
+
+
+def profile_handling(args) -> None:
+    """Profile the worker's handling of each kind of event in-process (cProfile), with statement counts.
+
+    The web's store runs through the Flask test client (EVENT_HANDLERS=worker, so
+    the web does not handle); then ``inbox.dispatch.handle_next`` (what each worker
+    thread calls: claim, route, finish, reply, mark done) runs in this thread under
+    cProfile, against the fake LINE server in its own process. Prints, per kind:
+    CPU ms per event without the profiler, statements, transactions and pool
+    checkouts per event, the profile's own time by package, and the top functions.
+    """
+    import cProfile
+    import pstats
+
+    from sqlalchemy import event as sa_event
+
+    from bot import create_app
+    from devkit.event_builder import base_event, body_of, sign, text_message
+    from inbox.dispatch import handle_next
+
+    kinds = [k for k, _ in MIX] if args.profile == "all" else [args.profile]
+    tmp = Path(tempfile.mkdtemp(prefix="tidtam-bench-"))
+    db_name = f"tidtam_bench_p_{os.getpid()}"
+    url = create_pg_database(db_name)
+    fake, line_url = start_fake_line(tmp)
+    try:
+        people = load_population(url.replace("postgresql://", "postgresql+psycopg://"), officers=args.officers,
+                                 organisations=args.organisations)
+        os.environ.update({k: v for k, v in base_env(line_url, 1, 1, tmp).items() if k.startswith(
+            ("TIDTAM_", "LINE_", "SECRET_", "PUBLIC_", "EVIDENCE_", "GENERATED_"))}, DATABASE_URL=url,
+            EVENT_HANDLERS="worker")
+        app = create_app()
+        services = app.extensions["tidtam"]
+        engine = services.engine
+        counters = {"statements": 0, "commits": 0, "rollbacks": 0, "checkouts": 0}
+
+        def bump(name: str):
+            def listener(*_args, **_kwargs):
+                counters[name] += 1
+            return listener
+
+        sa_event.listen(engine, "before_cursor_execute", bump("statements"))
+        sa_event.listen(engine, "commit", bump("commits"))
+        sa_event.listen(engine, "rollback", bump("rollbacks"))
+        sa_event.listen(engine.pool, "checkout", bump("checkouts"))  # each checkout pings (pool_pre_ping)
+        client = app.test_client()
+        tokens = TokenSource(line_url, fetch=True)
+        numbering = iter(range(1, 1 << 40))
+        print(f"machine: {machine()}")
+        print(f"cProfile of inbox.dispatch.handle_next, in-process, PostgreSQL; {args.officers} officers in "
+              f"{args.organisations} organisations; {args.profile_events} events per kind after "
+              f"{args.profile_warmup} warm-up events (each kind alone)")
+
+        def one(kind_script: Script, profiler: cProfile.Profile | None) -> tuple[str, float]:
+            ((kind, user, text),) = kind_script.batch(1)
+            event = base_event("message", user, reply_token=tokens.many([user])[0],
+                               event_id=f"01PROF{os.getpid():07d}{next(numbering):010d}")
+            event["message"] = text_message(text)
+            body = body_of([event])
+            response = client.post("/callback", data=body.encode(), headers={
+                "x-line-signature": sign(SECRET, body), "content-type": "application/json"})
+            assert response.status_code == 200, response.data
+            started = time.process_time()
+            if profiler is not None:
+                profiler.enable()
+            outcome = handle_next(services, user)
+            if profiler is not None:
+                profiler.disable()
+            assert outcome is not None and outcome.status == "done", outcome
+            return (kind if kind != "flow" else f"flow: {kind_script.step_name(text)}"), time.process_time() - started
+
+        for kind in kinds:
+            script = Script(people, seed=args.seed, only=kind)
+            for _ in range(args.profile_warmup):
+                one(script, None)
+            # First without the profiler: the CPU an event really costs, and the counts.
+            plain: list[float] = []
+            for value in counters:
+                counters[value] = 0
+            for _ in range(args.profile_events):
+                plain.append(one(script, None)[1] * 1000)
+            per_event = {name: count / args.profile_events for name, count in counters.items()}
+            profiler = cProfile.Profile()
+            steps: dict[str, int] = {}
+            for _ in range(args.profile_events):
+                label, _cpu = one(script, profiler)
+                steps[label] = steps.get(label, 0) + 1
+            stats = pstats.Stats(profiler)
+            total = sum(row[2] for row in stats.stats.values())  # tottime over every function
+            buckets: dict[str, float] = {}
+            for (path, _line, name), row in stats.stats.items():
+                key = _bucket(f"{path}:{name}")
+                buckets[key] = buckets.get(key, 0.0) + row[2]
+            print(f"\n=== {kind}: CPU ms per event without the profiler: median {statistics.median(plain):.2f}, "
+                  f"mean {statistics.mean(plain):.2f} (n={len(plain)}); per event: "
+                  + ", ".join(f"{name} {value:.1f}" for name, value in per_event.items())
+                  + (f"; steps {steps}" if kind == "flow" else ""))
+            print(f"profiled: {total * 1000 / args.profile_events:.2f} ms per event (cProfile's overhead "
+                  "included); own time by package:")
+            for name, seconds in sorted(buckets.items(), key=lambda item: -item[1]):
+                print(f"  {seconds / total:6.1%}  {seconds * 1000 / args.profile_events:6.2f} ms  {name}")
+            out = Path(args.profile_dir) / f"handling-{kind}.pstats"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            stats.dump_stats(out)
+            print(f"top {args.profile_top} by cumulative time (per event ms; saved to {out}):")
+            rows = sorted(stats.stats.items(), key=lambda item: -item[1][3])
+            for (path, line, name), (_cc, calls, tottime, cumtime, _callers) in rows[:args.profile_top]:
+                where = path.replace(str(ROOT) + "/", "").split("site-packages/")[-1]
+                print(f"  {cumtime * 1000 / args.profile_events:7.2f} cum {tottime * 1000 / args.profile_events:6.2f} "
+                      f"own {calls / args.profile_events:6.1f} calls  {where}:{line}({name})")
+        engine.dispose()
+    finally:
+        stop(fake)
+        drop_pg_database(db_name)
+
+
 # -- main ----------------------------------------------------------------------------------
 
 def main() -> None:
@@ -1296,6 +1439,14 @@ def main() -> None:
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--count-queries", action="store_true", help="only count SQL statements per event kind")
     parser.add_argument("--count-events", type=int, default=300)
+    parser.add_argument("--profile", choices=("all", *(k for k, _ in MIX)),
+                        help="only profile the worker's handling of one kind of event (or all), in-process, "
+                             "with cProfile: own time by package, top functions, statements per event")
+    parser.add_argument("--profile-events", type=int, default=200, help="events per kind, profiled and not")
+    parser.add_argument("--profile-warmup", type=int, default=30)
+    parser.add_argument("--profile-top", type=int, default=30, help="functions listed per kind")
+    parser.add_argument("--profile-dir", default=str(Path(tempfile.gettempdir()) / "tidtam-profiles"),
+                        help="where the .pstats files go (open with python -m pstats, or snakeviz)")
     args = parser.parse_args()
     if not 1 <= args.rounds <= 26:
         parser.error("--rounds must be between 1 and 26")
@@ -1303,6 +1454,9 @@ def main() -> None:
         args.kind_rounds = 2 if "minimal" in args.handlers else 0
     if args.count_queries:
         count_queries(args)
+        return
+    if args.profile:
+        profile_handling(args)
         return
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
