@@ -360,7 +360,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse an existing tidtam_bench (skip the build)")
     parser.add_argument("--orgs", type=int, default=ORGS,
                         help=f"organisations to build (default {ORGS}, a province; 2000 for a national-size "
-                             "database of 40,000 officers, about 8 minutes and 4 GB here)")
+                             "database of 40,000 officers: about 8 minutes and 3 GB here)")
     parser.add_argument("--org", type=int, help="organisation id to ask about (default: the middle one)")
     args = parser.parse_args()
     if args.org is None:

@@ -24,6 +24,11 @@ product round is compared with the baseline round next to it.
     .venv/bin/python bench/webhook.py [--repeat 2] [--backends postgresql,sqlite]
         [--connections 8] [--batch 1] [--workers 2] [--threads 4] [--rounds 4] [--round-events 2000]
     .venv/bin/python bench/webhook.py --count-queries   # statements per event kind, in-process
+    .venv/bin/python bench/webhook.py --profile all     # cProfile (CPU clock) of the worker's handling per kind
+    .venv/bin/python bench/webhook.py --backends postgresql --handlers product,minimal --no-baseline
+        # the product's worker against bench/minimal_worker.py, the same events, taking turns; per-kind rounds
+    .venv/bin/python bench/webhook.py --backends postgresql --worker-processes 1,2,3 --no-baseline
+        # worker scaling: each count with its own copy of the database, taking turns
 
 PostgreSQL: TIDTAM_BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
 is the server; the benchmark creates and drops its own database on it.
