@@ -391,9 +391,13 @@ def handling_stats(url: str, id_prefix: str, timeout: float = 600.0) -> dict[str
     def pct(q: float) -> float:
         return waits[min(len(waits) - 1, int(round(q / 100 * (len(waits) - 1))))]
 
+    handled = sorted(done for _, done in spans)
+    busy = handled[-1] - handled[0]
     return {"rate": len(spans) / window if window > 0 else float("nan"), "p50": pct(50), "p95": pct(95),
             "p99": pct(99), "max": waits[-1], "open": float(open_count),
-            "drain_s": time.perf_counter() - started}
+            "drain_s": time.perf_counter() - started,
+            # first handled -> last handled: the handlers' own pace when a backlog waited for them
+            "drain_rate": (len(spans) - 1) / busy if busy > 0 else float("nan")}
 
 
 # -- the mix ------------------------------------------------------------------------------
@@ -759,6 +763,7 @@ class LoadTarget:
                                     for i in range(connections)] for kind, _ in MIX}
         self.tokens = TokenSource(spec["line_url"], fetch=target["fetch_tokens"])
         self.meter = CpuMeter({**spec, **target})
+        self.worker_pids = tuple(target["worker_pids"])
 
 
 def merge_rounds(rounds: list[PhaseResult]) -> PhaseResult:
@@ -809,8 +814,17 @@ def run_load(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         per_thread = build(target, events_per_thread, prefix, kind)
         if kind:
             _, _, since = fake_counts(spec["line_url"], 1 << 62)
+            # The per-kind rounds measure handling alone: the worker processes are paused while the
+            # round is sent, then drain the backlog, so the handled rate is not the sending rate.
+            for pid in target.worker_pids:
+                os.kill(pid, signal.SIGSTOP)
         before = target.meter.snapshot()
-        result = _run_phase(name, target.port, per_thread, rate=rate)
+        try:
+            result = _run_phase(name, target.port, per_thread, rate=rate)
+        finally:
+            if kind:
+                for pid in target.worker_pids:
+                    os.kill(pid, signal.SIGCONT)
         if target.db_url:
             # The product answers LINE before handling: wait for the handlers to finish
             # the phase's events, so CPU per event and the next phase include that work.
@@ -851,8 +865,8 @@ def run_load(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         for kind, kind_phases in kind_rounds.get(target.label, {}).items():
             merged = merge_rounds(kind_phases)
             merged.name = f"kind:{kind}"
-            merged.handled = {"rate": statistics.median(r.handled.get("rate", float("nan")) for r in kind_phases),
-                              "rates": [r.handled.get("rate", float("nan")) for r in kind_phases]}
+            drains = [r.handled.get("drain_rate", float("nan")) for r in kind_phases]
+            merged.handled = {"rate": statistics.median(drains), "rates": drains}
             merged.reply_bytes = sum(r.reply_bytes for r in kind_phases)
             results[target.label].append(merged.summary())
         half = peak.rate * spec["paced_fraction"]
@@ -1170,8 +1184,9 @@ def print_kinds(results: list[TargetResult]) -> None:
             rows.append((r, name[5:], phase["handled"]["rate"], rates, cpu, phase["reply_bytes"] / max(1, phase["events"])))
     if not rows:
         return
-    print("\nPer kind of event (rounds of that kind alone; handled ev/s = the median of the rounds, stored -> "
-          "handled; CPU ms per handled event; reply = bytes LINE received per event as the SDK serialises):")
+    print("\nPer kind of event (rounds of that kind alone, sent while the worker processes were paused; handled "
+          "ev/s = the median of the rounds' backlog drain, first handled -> last handled; CPU ms per handled event; "
+          "reply = bytes LINE received per event as the SDK serialises):")
     header = ("run", "target", "kind", "handled ev/s", "rounds", "worker ms", "db ms", "web ms", "line ms",
               "reply B", "worker x min", "handled / min")
     table = []
@@ -1437,7 +1452,8 @@ def main() -> None:
                              "against; each handler has its own copy of the database and its own product web")
     parser.add_argument("--kind-rounds", type=int, default=None,
                         help="rounds per kind of event alone (flow, tasks, summary, score), handling targets "
-                             "taking turns: worker CPU and handled/s per kind (default 2 with --handlers "
+                             "taking turns, each round sent while the workers are paused (SIGSTOP) and then "
+                             "drained: worker CPU and handled/s per kind (default 2 with --handlers "
                              "...minimal, else 0)")
     parser.add_argument("--kind-events", type=int, default=400, help="events per target in each per-kind round")
     parser.add_argument("--warmup-events", type=int, default=400)
@@ -1463,6 +1479,8 @@ def main() -> None:
     parser.add_argument("--profile-dir", default=str(Path(tempfile.gettempdir()) / "tidtam-profiles"),
                         help="where the .pstats files go (open with python -m pstats, or snakeviz)")
     args = parser.parse_args()
+    # SIGTERM unwinds like Ctrl-C, so the servers, workers and databases this run started are cleaned up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not 1 <= args.rounds <= 26:
         parser.error("--rounds must be between 1 and 26")
     if args.kind_rounds is None:
