@@ -1,19 +1,22 @@
-"""Summary benchmark: สรุป, ค้างส่ง and a score question on a province-size PostgreSQL database.
+"""Summary benchmark: สรุป, ค้างส่ง and a score question on a province- or national-size PostgreSQL database.
 
-Builds its own database ``tidtam_bench`` (300 organisations, each with 5 units,
-20 officers and 30 measures a fiscal year; monthly reports for the two fiscal
-years before this one and this one so far, with versions, evidence and
-delivered reminders), migrates it with ``core.schema.upgrade_database``, bulk
-loads it with COPY, then posts signed webhook events through the Flask test
-client (the bot replies to an in-process fake LINE server) and prints the
-median and p95 time of each command for one organisation, beside baselines
-measured in the same run: a ``SELECT 1`` round trip, a primary-key lookup and
-a trivial webhook command (ช่วยเหลือ). Last it prints EXPLAIN (ANALYZE,
-BUFFERS) of every query the summary and pending commands run, and how many
-statements each webhook request issues (no N+1: the count does not grow with
-the organisation).
+Builds its own database ``tidtam_bench`` (``--orgs`` organisations, 300 by
+default, a province; ``--orgs 2000`` is national size, 40,000 officers; each
+with 5 units, 20 officers and 30 measures a fiscal year; monthly reports for
+the two fiscal years before this one and this one so far, with versions,
+evidence and delivered reminders), migrates it with
+``core.schema.upgrade_database``, bulk loads it with COPY a chunk of
+organisations at a time, then posts signed webhook events through the Flask
+test client and waits for the handler thread (EVENT_HANDLERS=web; the bot
+replies to an in-process fake LINE server), and prints the median and p95
+time of each command for one organisation, beside baselines measured in the
+same run: a ``SELECT 1`` round trip, a primary-key lookup and a trivial
+webhook command (ช่วยเหลือ). Last it prints EXPLAIN (ANALYZE, BUFFERS) of
+every query the summary and pending commands run, and how many statements
+each webhook request issues (no N+1: the count does not grow with the
+organisation or the database).
 
-    .venv/bin/python bench/summary.py [--runs 200] [--keep]
+    .venv/bin/python bench/summary.py [--orgs 300] [--runs 200] [--keep] [--reuse]
 
 The server comes from TIDTAM_BENCH_PG_URL (default
 postgresql://postgres@127.0.0.1:5432/postgres); the database is dropped at the
@@ -91,8 +94,14 @@ def months_between(first: date, last: date) -> list[date]:
     return months
 
 
-def build(period: date) -> dict[str, int]:
-    """Fill the database with COPY; returns the row count of each table."""
+def build(period: date, orgs: int, chunk: int = 100) -> dict[str, int]:
+    """Fill the database with COPY, ``chunk`` organisations at a time; returns the row count of each table.
+
+    Every organisation has the same plan shape, so which months each measure is
+    due and who it is assigned to are worked out once; the rows are generated
+    and copied organisation by organisation, committing each chunk, so memory
+    stays flat however many organisations are asked for.
+    """
     import psycopg
 
     from ita.cadence import is_due
@@ -103,6 +112,24 @@ def build(period: date) -> dict[str, int]:
     this_year = fiscal_year(period)
     years = (this_year - 2, this_year - 1, this_year)
     counts: dict[str, int] = {}
+
+    # The plan of every organisation: (year, i, start, end, cadence, everyone, unit index, officers, due months)
+    plan = []
+    for year in years:
+        start, end = fiscal_year_bounds(year)
+        for i in range(1, MEASURES + 1):
+            everyone = i % 10 == 0
+            cadence = "quarterly" if i % 7 == 0 else "monthly"
+            unit_index = i % UNITS
+            officers = [n for n in range(OFFICERS) if everyone or n % UNITS == unit_index]
+            months = [month for month in months_between(start, min(end.replace(day=1), period))
+                      if is_due(period=month, start=start, end=end, cadence=cadence, fiscal_year_be=year)]
+            plan.append((year, i, start, end, cadence, everyone, unit_index, officers, months))
+
+    def officer_id(org: int, n: int) -> int:
+        return (org - 1) * OFFICERS + n + 1
+
+    ids = {"measure": 0, "assignment": 0, "report": 0, "version": 0, "evidence": 0, "outbox": 0}
     with psycopg.connect(bench_url(driver=False)) as conn:
         def copy(table: str, columns: tuple[str, ...], rows) -> None:
             n = 0
@@ -112,110 +139,95 @@ def build(period: date) -> dict[str, int]:
                     n += 1
             counts[table] = counts.get(table, 0) + n
 
-        copy("organisation", ("id", "name", "district", "province", "created_at"),
-             ((o, f"องค์การบริหารส่วนตำบลทดสอบที่ {o}", "เมือง", "ทดสอบ", now) for o in range(1, ORGS + 1)))
-        copy("schedule", ("organisation_id", "enabled", "reminder_day", "reminder_time", "nudge_after_days",
-                          "deadline_day"), ((o, True, 0, "09:00", "3,7", 10) for o in range(1, ORGS + 1)))
-        copy("unit", ("id", "organisation_id", "name"),
-             (((o - 1) * UNITS + u + 1, o, UNIT_NAMES[u]) for o in range(1, ORGS + 1) for u in range(UNITS)))
+        for first in range(1, orgs + 1, chunk):
+            chunk_orgs = range(first, min(orgs, first + chunk - 1) + 1)
+            copy("organisation", ("id", "name", "district", "province", "created_at"),
+                 ((o, f"องค์การบริหารส่วนตำบลทดสอบที่ {o}", "เมือง", "ทดสอบ", now) for o in chunk_orgs))
+            copy("schedule", ("organisation_id", "enabled", "reminder_day", "reminder_time", "nudge_after_days",
+                              "deadline_day"), ((o, True, 0, "09:00", "3,7", 10) for o in chunk_orgs))
+            copy("unit", ("id", "organisation_id", "name"),
+                 (((o - 1) * UNITS + u + 1, o, UNIT_NAMES[u]) for o in chunk_orgs for u in range(UNITS)))
+            copy("officer", ("id", "organisation_id", "name", "position", "unit_id", "role", "line_user_id",
+                             "active", "reachable", "linked_at", "created_at"),
+                 ((officer_id(o, n), o, f"เจ้าหน้าที่ {o}-{n + 1}", "นักวิเคราะห์", (o - 1) * UNITS + n % UNITS + 1,
+                   "supervisor" if n == 0 else "officer", f"Ubench{o:03d}x{n + 1:02d}", True, True, now, now)
+                  for o in chunk_orgs for n in range(OFFICERS)))
 
-        def officer_id(org: int, n: int) -> int:
-            return (org - 1) * OFFICERS + n + 1
-
-        def unit_of(org: int, n: int) -> int:
-            return (org - 1) * UNITS + n % UNITS + 1
-
-        copy("officer", ("id", "organisation_id", "name", "position", "unit_id", "role", "line_user_id", "active",
-                         "reachable", "linked_at", "created_at"),
-             ((officer_id(o, n), o, f"เจ้าหน้าที่ {o}-{n + 1}", "นักวิเคราะห์", unit_of(o, n),
-               "supervisor" if n == 0 else "officer", f"Ubench{o:03d}x{n + 1:02d}", True, True, now, now)
-              for o in range(1, ORGS + 1) for n in range(OFFICERS)))
-
-        measures, links, assignments = [], [], []
-        measure_id = assignment_id = 0
-        due: dict[int, list[tuple[int, int, date]]] = {}  # org -> (measure, officer, month) pairs due
-        for o in range(1, ORGS + 1):
-            due[o] = []
-            for year in years:
-                start, end = fiscal_year_bounds(year)
-                for i in range(1, MEASURES + 1):
-                    measure_id += 1
-                    everyone = i % 10 == 0
-                    cadence = "quarterly" if i % 7 == 0 else "monthly"
-                    unit_index = i % UNITS
+            measures, links, assignments = [], [], []
+            reports, versions, evidence, outbox = [], [], [], []
+            for o in chunk_orgs:
+                due: list[tuple[int, int, date]] = []
+                for year, i, start, end, cadence, everyone, unit_index, officers, months in plan:
+                    ids["measure"] += 1
+                    measure_id = ids["measure"]
                     measures.append((measure_id, o, year, f"m{i}", "[]", str(i), str(i),
                                      f"มาตรการทดสอบที่ {i} ปี {year}", "ขั้นตอนการดำเนินการ",
                                      "ทุกส่วนราชการ" if everyone else UNIT_NAMES[unit_index], start,
                                      end.replace(day=1), False, cadence, "[]", "[]", "", "", i, True, now, now))
                     if not everyone:
                         links.append((measure_id, (o - 1) * UNITS + unit_index + 1))
-                    officers = [n for n in range(OFFICERS) if everyone or n % UNITS == unit_index]
                     for n in officers:
-                        assignment_id += 1
-                        assignments.append((assignment_id, o, measure_id, officer_id(o, n), "auto", True, now))
-                    for month in months_between(start, min(end.replace(day=1), period)):
-                        if is_due(period=month, start=start, end=end, cadence=cadence, fiscal_year_be=year):
-                            due[o] += [(measure_id, officer_id(o, n), month) for n in officers]
-        copy("measure", ("id", "organisation_id", "fiscal_year", "key", "section_path", "number", "ref", "title",
-                         "steps", "responsible_text", "period_start", "period_end", "period_assumed", "cadence",
-                         "indicator_numbers", "question_codes", "imported_result", "imported_outcome",
-                         "source_line", "active", "created_at", "updated_at"), measures)
-        copy("measureunit", ("measure_id", "unit_id"), links)
-        copy("assignment", ("id", "organisation_id", "measure_id", "officer_id", "source", "active", "created_at"),
-             assignments)
-
-        reports, versions, evidence, outbox = [], [], [], []
-        report_id = version_id = evidence_id = outbox_id = 0
-        for o, pairs in due.items():
-            missed: dict[tuple[int, date], int] = {}
-            for m_id, off_id, month in pairs:
-                rate = 0.6 if month == period else 0.92
-                if rng.random() >= rate:
-                    missed[(off_id, month)] = missed.get((off_id, month), 0) + 1
-                    continue
-                report_id += 1
-                n_versions = 2 if rng.random() < 0.1 else 1
-                status = rng.choices(STATUSES, STATUS_WEIGHTS)[0]
-                percent = None if status == "not_started" else (100 if status == "done" else rng.randrange(10, 95))
-                stamp = datetime(month.year, month.month, 5, 3, tzinfo=UTC)
-                reports.append((report_id, o, m_id, off_id, month, n_versions, status, percent, stamp, stamp))
-                for v in range(1, n_versions + 1):
-                    version_id += 1
-                    versions.append((version_id, report_id, v, status, percent, "สรุปผลการดำเนินการทดสอบ", "", "",
-                                     off_id, "chat", stamp))
-                    if rng.random() < 0.3:
-                        evidence_id += 1
-                        digest = hashlib.sha256(str(evidence_id).encode()).hexdigest()
-                        evidence.append((evidence_id, o, off_id, version_id, digest, f"{digest[:2]}/{digest}.jpg",
-                                         "image/jpeg", 50_000, stamp))
-            officers_by_month = {(off_id, month) for _, off_id, month in pairs}
-            for off_id, month in sorted(officers_by_month):
-                sent = datetime(month.year, month.month, 1, 2, tzinfo=UTC)
-                kinds = [("reminder", 1)] + ([("nudge", 1), ("nudge", 2)] if (off_id, month) in missed else [])
-                for kind, sequence in kinds:
-                    outbox_id += 1
-                    outbox.append((outbox_id, o, off_id, month, kind, sequence, f"Ubench{off_id}", "[]",
-                                   str(uuid.UUID(int=outbox_id)), "delivered", 1, sent, sent, sent))
-        copy("statusreport", ("id", "organisation_id", "measure_id", "officer_id", "period", "current_version",
-                              "status", "percent", "created_at", "updated_at"), reports)
-        copy("reportversion", ("id", "report_id", "version", "status", "percent", "summary", "outcome", "obstacles",
-                               "reported_by_officer_id", "via", "created_at"), versions)
-        copy("evidence", ("id", "organisation_id", "officer_id", "report_version_id", "sha256", "stored_path",
-                          "content_type", "size", "created_at"), evidence)
-        copy("outboxmessage", ("id", "organisation_id", "officer_id", "period", "kind", "sequence", "recipient",
-                               "messages", "retry_key", "status", "attempts", "next_attempt_at", "created_at",
-                               "delivered_at"), outbox)
+                        ids["assignment"] += 1
+                        assignments.append((ids["assignment"], o, measure_id, officer_id(o, n), "auto", True, now))
+                    due += [(measure_id, officer_id(o, n), month) for month in months for n in officers]
+                missed: set[tuple[int, date]] = set()
+                for m_id, off_id, month in due:
+                    if rng.random() >= (0.6 if month == period else 0.92):
+                        missed.add((off_id, month))
+                        continue
+                    ids["report"] += 1
+                    n_versions = 2 if rng.random() < 0.1 else 1
+                    status = rng.choices(STATUSES, STATUS_WEIGHTS)[0]
+                    percent = None if status == "not_started" else (100 if status == "done"
+                                                                    else rng.randrange(10, 95))
+                    stamp = datetime(month.year, month.month, 5, 3, tzinfo=UTC)
+                    reports.append((ids["report"], o, m_id, off_id, month, n_versions, status, percent, stamp, stamp))
+                    for v in range(1, n_versions + 1):
+                        ids["version"] += 1
+                        versions.append((ids["version"], ids["report"], v, status, percent,
+                                         "สรุปผลการดำเนินการทดสอบ", "", "", off_id, "chat", stamp))
+                        if rng.random() < 0.3:
+                            ids["evidence"] += 1
+                            digest = hashlib.sha256(str(ids["evidence"]).encode()).hexdigest()
+                            evidence.append((ids["evidence"], o, off_id, ids["version"], digest,
+                                             f"{digest[:2]}/{digest}.jpg", "image/jpeg", 50_000, stamp))
+                for off_id, month in sorted({(off_id, month) for _, off_id, month in due}):
+                    sent = datetime(month.year, month.month, 1, 2, tzinfo=UTC)
+                    kinds = [("reminder", 1)] + ([("nudge", 1), ("nudge", 2)] if (off_id, month) in missed else [])
+                    for kind, sequence in kinds:
+                        ids["outbox"] += 1
+                        outbox.append((ids["outbox"], o, off_id, month, kind, sequence, f"Ubench{off_id}", "[]",
+                                       str(uuid.UUID(int=ids["outbox"])), "delivered", 1, sent, sent, sent))
+            copy("measure", ("id", "organisation_id", "fiscal_year", "key", "section_path", "number", "ref", "title",
+                             "steps", "responsible_text", "period_start", "period_end", "period_assumed", "cadence",
+                             "indicator_numbers", "question_codes", "imported_result", "imported_outcome",
+                             "source_line", "active", "created_at", "updated_at"), measures)
+            copy("measureunit", ("measure_id", "unit_id"), links)
+            copy("assignment", ("id", "organisation_id", "measure_id", "officer_id", "source", "active",
+                                "created_at"), assignments)
+            copy("statusreport", ("id", "organisation_id", "measure_id", "officer_id", "period", "current_version",
+                                  "status", "percent", "created_at", "updated_at"), reports)
+            copy("reportversion", ("id", "report_id", "version", "status", "percent", "summary", "outcome",
+                                   "obstacles", "reported_by_officer_id", "via", "created_at"), versions)
+            copy("evidence", ("id", "organisation_id", "officer_id", "report_version_id", "sha256", "stored_path",
+                              "content_type", "size", "created_at"), evidence)
+            copy("outboxmessage", ("id", "organisation_id", "officer_id", "period", "kind", "sequence", "recipient",
+                                   "messages", "retry_key", "status", "attempts", "next_attempt_at", "created_at",
+                                   "delivered_at"), outbox)
+            conn.commit()
+            if orgs > chunk:
+                print(f"  {chunk_orgs[-1]:,} of {orgs:,} organisations", flush=True)
         for table in ("organisation", "unit", "officer", "measure", "assignment", "statusreport", "reportversion",
                       "evidence", "outboxmessage"):
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         conn.commit()
-    counts.update(build_scores(rng))
+    counts.update(build_scores(rng, orgs))
     with psycopg.connect(bench_url(driver=False), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     return counts
 
 
-def build_scores(rng: random.Random) -> dict[str, int]:
+def build_scores(rng: random.Random, orgs: int) -> dict[str, int]:
     """Two assessment years of indicator and question scores per organisation, through the scores model."""
     try:
         from ita.scores import YearScores
@@ -229,7 +241,7 @@ def build_scores(rng: random.Random) -> dict[str, int]:
 
     engine = make_engine(bench_url())
     with Session(engine) as session:
-        for org in range(1, ORGS + 1):
+        for org in range(1, orgs + 1):
             for year in SCORE_YEARS:
                 indicators = {n: round(rng.uniform(60, 100), 2) for n in range(1, 11)}
                 questions = {f"o{n}": rng.choice((0.0, 100.0)) for n in range(1, 29)}
@@ -237,7 +249,7 @@ def build_scores(rng: random.Random) -> dict[str, int]:
                     year_be=year, indicators=indicators, questions=questions), source="bench")
         session.commit()
     engine.dispose()
-    return {"score years": ORGS * len(SCORE_YEARS)}
+    return {"score years": orgs * len(SCORE_YEARS)}
 
 
 # -- timing ------------------------------------------------------------------------------
@@ -249,8 +261,8 @@ def sign(body: str) -> str:
 class Webhook:
     """Posts one signed text event at a time, as LINE would, and times the request."""
 
-    def __init__(self, client, line) -> None:
-        self.client, self.line = client, line
+    def __init__(self, client, line, chats) -> None:
+        self.client, self.line, self.chats = client, line, chats
 
     def post(self, user_id: str, text: str) -> tuple[float, list[dict]]:
         event = {
@@ -265,6 +277,10 @@ class Webhook:
         since = len(self.line.calls)
         started = time.perf_counter()
         response = self.client.post("/callback", data=body.encode(), headers=headers)
+        # The web stores and answers LINE; a handler thread answers the user: wait for it, so the
+        # time is the user's (store, claim, handling, reply), as with EVENT_HANDLERS=web in production.
+        if not self.chats.wait_idle(timeout=60):
+            raise SystemExit(f"{text!r} was not handled within 60 s")
         elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise SystemExit(f"webhook answered {response.status_code} to {text!r}")
@@ -342,8 +358,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the tidtam_bench database afterwards")
     parser.add_argument("--reuse", action="store_true", help="reuse an existing tidtam_bench (skip the build)")
-    parser.add_argument("--org", type=int, default=ORGS // 2, help="organisation id to ask about")
+    parser.add_argument("--orgs", type=int, default=ORGS,
+                        help=f"organisations to build (default {ORGS}, a province; 2000 for a national-size "
+                             "database of 40,000 officers: about 8 minutes and 3 GB here)")
+    parser.add_argument("--org", type=int, help="organisation id to ask about (default: the middle one)")
     args = parser.parse_args()
+    if args.org is None:
+        args.org = max(1, args.orgs // 2)
 
     import sqlalchemy as sa
     from sqlmodel import Session
@@ -364,12 +385,12 @@ def main() -> None:
         started = time.perf_counter()
         recreate_database()
         upgrade_database(bench_url())
-        counts = build(period)
+        counts = build(period, args.orgs)
         print(f"built {DB_NAME} in {time.perf_counter() - started:.0f} s: "
               + ", ".join(f"{table} {n:,}" for table, n in counts.items()))
 
     line = FakeLine(access_token=TOKEN, channel_secret=SECRET).start()
-    app = create_app({"env": "test", "database_url": bench_url(), "line_channel_secret": SECRET,
+    app = create_app({"env": "test", "event_handlers": "web", "database_url": bench_url(), "line_channel_secret": SECRET,
                       "line_channel_access_token": TOKEN, "line_api_base_url": line.url,
                       "line_data_api_base_url": line.url, "public_base_url": "https://bench.example",
                       "generated_dir": "/tmp/tidtam-bench-generated", "evidence_dir": "/tmp/tidtam-bench-evidence"})
@@ -377,7 +398,7 @@ def main() -> None:
     with engine.connect() as conn:
         version = conn.execute(sa.text("SHOW server_version")).scalar()
     print(f"PostgreSQL {version}; organisation {args.org}, period {period:%Y-%m}, {args.runs} runs each\n")
-    webhook = Webhook(app.test_client(), line)
+    webhook = Webhook(app.test_client(), line, app.extensions["tidtam"].chats)
     supervisor = f"Ubench{args.org:03d}x01"
     officer_pk = (args.org - 1) * OFFICERS + 2
 

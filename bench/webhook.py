@@ -24,6 +24,11 @@ product round is compared with the baseline round next to it.
     .venv/bin/python bench/webhook.py [--repeat 2] [--backends postgresql,sqlite]
         [--connections 8] [--batch 1] [--workers 2] [--threads 4] [--rounds 4] [--round-events 2000]
     .venv/bin/python bench/webhook.py --count-queries   # statements per event kind, in-process
+    .venv/bin/python bench/webhook.py --profile all     # cProfile (CPU clock) of the worker's handling per kind
+    .venv/bin/python bench/webhook.py --backends postgresql --handlers product,minimal --no-baseline
+        # the product's worker against bench/minimal_worker.py, the same events, taking turns; per-kind rounds
+    .venv/bin/python bench/webhook.py --backends postgresql --worker-processes 1,2,3 --no-baseline
+        # worker scaling: each count with its own copy of the database, taking turns
 
 PostgreSQL: TIDTAM_BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
 is the server; the benchmark creates and drops its own database on it.
@@ -171,13 +176,14 @@ def start_gunicorn(name: str, app: str, env: dict[str, str], log_dir: Path, *, p
     return server
 
 
-def start_workers(name: str, env: dict[str, str], log_dir: Path, count: int) -> list[subprocess.Popen]:
-    """Start ``count`` worker processes (the Procfile's ``worker``) and wait until each listens."""
+def start_workers(name: str, env: dict[str, str], log_dir: Path, count: int,
+                  command: list[str] | None = None) -> list[subprocess.Popen]:
+    """Start ``count`` worker processes (the Procfile's ``worker``, or ``command``) and wait until each listens."""
     procs = []
     for index in range(count):
         log_path = log_dir / f"worker-{name}-{index}.log"
         log = open(log_path, "wb")  # noqa: SIM115  (closed with the process)
-        proc = subprocess.Popen([sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env, stdout=log,
+        proc = subprocess.Popen(command or [sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env, stdout=log,
                                 stderr=subprocess.STDOUT)
         procs.append(proc)
         deadline = time.monotonic() + 60
@@ -385,9 +391,13 @@ def handling_stats(url: str, id_prefix: str, timeout: float = 600.0) -> dict[str
     def pct(q: float) -> float:
         return waits[min(len(waits) - 1, int(round(q / 100 * (len(waits) - 1))))]
 
+    handled = sorted(done for _, done in spans)
+    busy = handled[-1] - handled[0]
     return {"rate": len(spans) / window if window > 0 else float("nan"), "p50": pct(50), "p95": pct(95),
             "p99": pct(99), "max": waits[-1], "open": float(open_count),
-            "drain_s": time.perf_counter() - started}
+            "drain_s": time.perf_counter() - started,
+            # first handled -> last handled: the handlers' own pace when a backlog waited for them
+            "drain_rate": (len(spans) - 1) / busy if busy > 0 else float("nan")}
 
 
 # -- the mix ------------------------------------------------------------------------------
@@ -399,7 +409,7 @@ class Script:
     an officer in the middle of a reporting flow only answers the flow.
     """
 
-    def __init__(self, people: list[Person], seed: int) -> None:
+    def __init__(self, people: list[Person], seed: int, only: str | None = None) -> None:
         from line import texts
 
         self.rng = random.Random(seed)
@@ -408,8 +418,9 @@ class Script:
         self.in_flow: dict[str, list[str]] = {}
         self.flow_people: dict[str, Person] = {}
         self.to_confirm, self.confirm = texts.BTN_TO_CONFIRM, texts.BTN_CONFIRM
-        self.kinds = [k for k, _ in MIX]
-        self.weights = [w for _, w in MIX]
+        # only: one kind of event (the per-kind rounds), else the mix
+        self.kinds = [k for k, _ in MIX if only in (None, k)]
+        self.weights = [w for k, w in MIX if only in (None, k)]
 
     def _flow_steps(self, person: Person) -> list[str]:
         status, percent = self.rng.choice(FLOW_ANSWERS)
@@ -502,6 +513,7 @@ class PhaseResult:
     round_rates: list[float] = field(default_factory=list)  # the max phase: each round's rate
     # CPU seconds by part (CpuMeter.snapshot's keys), summed over rounds; summary() gives them per event.
     cpu_seconds: dict[str, float] = field(default_factory=dict)
+    reply_bytes: int = 0  # per-kind rounds: bytes of the messages LINE received (as the SDK sends them)
 
     def percentile(self, q: float) -> float:
         if not self.latencies_ms:
@@ -544,6 +556,16 @@ class TokenSource:
         for t in threads:
             t.join()
         return [t for t in tokens if t is not None]
+
+
+def reply_bytes(line_url: str, since: int) -> int:
+    """Bytes of the messages the fake LINE server accepted since ``since``, serialised as the SDK does."""
+    parsed = urllib.parse.urlsplit(line_url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+    conn.request("GET", f"/_fake/messages?since={since}")
+    data = json.loads(conn.getresponse().read())
+    conn.close()
+    return sum(len(json.dumps(item["message"])) for item in data["items"])
 
 
 def _cpu_ticks(pid: int) -> int:
@@ -736,8 +758,12 @@ class LoadTarget:
         self.label, self.port, self.db_url = target["label"], target["port"], target["db_url"]
         self.prefix = target["id_prefix"]
         self.scripts = [Script(people[i::connections], seed=spec["seed"] * 100 + i) for i in range(connections)]
+        # The per-kind rounds: each kind's own scripts (a flow-only script keeps its flows to itself).
+        self.kind_scripts = {kind: [Script(people[i::connections], seed=spec["seed"] * 100 + i, only=kind)
+                                    for i in range(connections)] for kind, _ in MIX}
         self.tokens = TokenSource(spec["line_url"], fetch=target["fetch_tokens"])
         self.meter = CpuMeter({**spec, **target})
+        self.worker_pids = tuple(target["worker_pids"])
 
 
 def merge_rounds(rounds: list[PhaseResult]) -> PhaseResult:
@@ -776,24 +802,37 @@ def run_load(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     targets = [LoadTarget(spec, t) for t in spec["targets"]]
     counter = itertools.count(1)
 
-    def build(target: LoadTarget, events_per_thread: int, prefix: str) -> list[list[Prepared]]:
+    def build(target: LoadTarget, events_per_thread: int, prefix: str, kind: str | None) -> list[list[Prepared]]:
         per_thread = []
-        for script in target.scripts:
+        for script in target.kind_scripts[kind] if kind else target.scripts:
             batches = [script.batch(batch) for _ in range(max(1, events_per_thread // batch))]
             per_thread.append(_prepare(batches, target.tokens, target.prefix + prefix, counter))
         return per_thread
 
     def phase(target: LoadTarget, name: str, events_per_thread: int, prefix: str,
-              rate: float | None = None) -> PhaseResult:
-        per_thread = build(target, events_per_thread, prefix)
+              rate: float | None = None, kind: str | None = None) -> PhaseResult:
+        per_thread = build(target, events_per_thread, prefix, kind)
+        if kind:
+            _, _, since = fake_counts(spec["line_url"], 1 << 62)
+            # The per-kind rounds measure handling alone: the worker processes are paused while the
+            # round is sent, then drain the backlog, so the handled rate is not the sending rate.
+            for pid in target.worker_pids:
+                os.kill(pid, signal.SIGSTOP)
         before = target.meter.snapshot()
-        result = _run_phase(name, target.port, per_thread, rate=rate)
+        try:
+            result = _run_phase(name, target.port, per_thread, rate=rate)
+        finally:
+            if kind:
+                for pid in target.worker_pids:
+                    os.kill(pid, signal.SIGCONT)
         if target.db_url:
             # The product answers LINE before handling: wait for the handlers to finish
             # the phase's events, so CPU per event and the next phase include that work.
             result.handled = handling_stats(target.db_url, target.prefix + prefix)
         after = target.meter.snapshot()
         result.cpu_seconds = {part: after[part] - before[part] for part in before}
+        if kind:
+            result.reply_bytes = reply_bytes(spec["line_url"], since)
         return result
 
     results: dict[str, list[dict[str, Any]]] = {t.label: [] for t in targets}
@@ -804,6 +843,15 @@ def run_load(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         for target in targets if number % 2 == 0 else targets[::-1]:
             rounds[target.label].append(
                 phase(target, "max", max(1, spec["round_events"] // connections), f"M{chr(97 + number)}"))
+    # Per kind of event: rounds of that kind alone, the handling targets taking turns.
+    handling = [t for t in targets if t.db_url]
+    kind_rounds: dict[str, dict[str, list[PhaseResult]]] = {t.label: {} for t in handling}
+    for number in range(spec["kind_rounds"]):
+        for kind, _ in MIX:
+            for target in handling if number % 2 == 0 else handling[::-1]:
+                kind_rounds[target.label].setdefault(kind, []).append(
+                    phase(target, f"kind:{kind}", max(1, spec["kind_events"] // connections),
+                          f"K{kind[:2]}{chr(97 + number)}", kind=kind))
     for target in targets:
         peak = merge_rounds(rounds[target.label])
         if target.db_url:
@@ -814,6 +862,13 @@ def run_load(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                 peak.handled["rate"] = statistics.median(h["rate"] for h in handled)
                 peak.handled["drain_s"] = max(h["drain_s"] for h in handled)
         results[target.label].append(peak.summary())
+        for kind, kind_phases in kind_rounds.get(target.label, {}).items():
+            merged = merge_rounds(kind_phases)
+            merged.name = f"kind:{kind}"
+            drains = [r.handled.get("drain_rate", float("nan")) for r in kind_phases]
+            merged.handled = {"rate": statistics.median(drains), "rates": drains}
+            merged.reply_bytes = sum(r.reply_bytes for r in kind_phases)
+            results[target.label].append(merged.summary())
         half = peak.rate * spec["paced_fraction"]
         paced_events = int(half * spec["paced_seconds"])
         results[target.label].append(
@@ -914,39 +969,96 @@ def measure(run: int, targets: list[dict[str, Any]], args, line_url: str, line_p
         "warmup_events": args.warmup_events, "rounds": args.rounds, "round_events": args.round_events,
         "paced_fraction": 0.5, "paced_seconds": args.paced_seconds,
         "sustained_fraction": args.sustained_fraction,
+        "kind_rounds": args.kind_rounds, "kind_events": args.kind_events,
     }
     return load_in_other_process(spec)
 
 
+@dataclass(frozen=True)
+class Variant:
+    """One way of handling the stored events: the product's worker or the minimal one, N processes."""
+
+    handler: str  # product | minimal
+    processes: int
+
+    def label(self, backend: str, variants: list[Variant]) -> str:
+        if len(variants) == 1 and self.handler == "product":
+            return backend  # the plain run keeps its old name
+        counts = {v.processes for v in variants}
+        return f"{backend}:{self.handler}" + (f"x{self.processes}" if len(counts) > 1 else "")
+
+    def command(self) -> list[str]:
+        if self.handler == "minimal":
+            return [sys.executable, str(ROOT / "bench" / "minimal_worker.py")]
+        return [sys.executable, "-m", "bot.worker"]
+
+
+def variants_of(args) -> list[Variant]:
+    """--handlers x --worker-processes: every combination (the minimal handler runs with one process)."""
+    handlers = [h.strip() for h in args.handlers.split(",") if h.strip()]
+    counts = [int(n) for n in str(args.worker_processes).split(",") if n.strip()]
+    out = [Variant("product", n) for n in counts] if "product" in handlers else []
+    if "minimal" in handlers:
+        out.append(Variant("minimal", counts[0] if len(counts) == 1 else 1))
+    return out
+
+
+def clone_pg_database(template: str, name: str) -> str:
+    """A copy of a loaded benchmark database (CREATE DATABASE ... TEMPLATE), so each variant has its own."""
+    import psycopg
+
+    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return admin.rsplit("/", 1)[0] + f"/{name}"
+
+
 def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tmp: Path) -> list[TargetResult]:
-    """The product on one backend and, unless --no-baseline, the baseline beside it (paired rounds)."""
-    db_name = f"tidtam_bench_{os.getpid()}_{run}"
+    """The product on one backend and, unless --no-baseline, the baseline beside it (paired rounds).
+
+    With several variants (--handlers product,minimal, --worker-processes 1,2,3) each
+    gets its own copy of the loaded database, its own gunicorn running the product's
+    web (the same store path for all) and its own worker processes; they take turns
+    in the same rounds, and the idle ones only wait on LISTEN.
+    """
+    variants = variants_of(args)
+    if backend != "postgresql" and (len(variants) > 1 or variants[0].handler != "product"):
+        raise SystemExit("the minimal handler and several variants need PostgreSQL")
+    db_names = [f"tidtam_bench_{os.getpid()}_{run}_{i}" for i in range(len(variants))]
     if backend == "postgresql":
-        url = create_pg_database(db_name)
+        urls = [create_pg_database(db_names[0])]
     else:
-        url = f"sqlite:///{tmp / f'bench-{run}.db'}"
+        urls = [f"sqlite:///{tmp / f'bench-{run}.db'}"]
     try:
         started = time.perf_counter()
-        people = load_population(url.replace("postgresql://", "postgresql+psycopg://"), officers=args.officers,
+        people = load_population(urls[0].replace("postgresql://", "postgresql+psycopg://"), officers=args.officers,
                                  organisations=args.organisations)
-        print(f"  loaded {len(people)} officers on {backend} in {time.perf_counter() - started:.1f} s", flush=True)
-        env = base_env(line_url, args.workers, args.threads, tmp)
-        env.update(DATABASE_URL=url, EVENT_HANDLERS=args.event_handlers)
+        urls += [clone_pg_database(db_names[0], name) for name in db_names[1:]]
+        print(f"  loaded {len(people)} officers on {backend} in {time.perf_counter() - started:.1f} s"
+              + (f" ({len(urls)} copies)" if len(urls) > 1 else ""), flush=True)
         _, _, since = fake_counts(line_url, 1 << 62)
-        # As the Procfile runs it: gunicorn stores and answers, `python -m bot.worker` handles.
-        workers = start_workers(f"{backend}-{run}", env, tmp, args.worker_processes
-                                if args.event_handlers == "worker" else 0)
         servers: list[Gunicorn] = []
+        workers: list[subprocess.Popen] = []
+        targets = []
+        labels = [v.label(backend, variants) for v in variants]
         try:
-            server = start_gunicorn(f"{backend}-{run}", "bot:create_app()", env, tmp)
-            servers.append(server)
-            targets = [target_spec(
-                backend, server, people, run, product=True,
-                pg_database=db_name if backend == "postgresql" else None,
-                # --worker-processes 0: the web's path alone (events stay stored, unhandled)
-                db_url=url.replace("postgresql://", "postgresql+psycopg://")
-                if workers or args.event_handlers == "web" else None,
-                worker_pids=tuple(w.pid for w in workers))]
+            for variant, label, url, db_name in zip(variants, labels, urls, db_names, strict=True):
+                env = base_env(line_url, args.workers, args.threads, tmp)
+                env.update(DATABASE_URL=url, EVENT_HANDLERS=args.event_handlers)
+                # As the Procfile runs it: gunicorn stores and answers, the worker process(es) handle.
+                mine = start_workers(label.replace(":", "-") + f"-{run}", env, tmp, variant.processes
+                                     if args.event_handlers == "worker" else 0, command=variant.command())
+                workers += mine
+                server = start_gunicorn(label.replace(":", "-") + f"-{run}", "bot:create_app()", env, tmp)
+                servers.append(server)
+                targets.append(target_spec(
+                    label, server, people, run, product=True,
+                    pg_database=db_name if backend == "postgresql" else None,
+                    # --worker-processes 0: the web's path alone (events stay stored, unhandled)
+                    db_url=url.replace("postgresql://", "postgresql+psycopg://")
+                    if mine or args.event_handlers == "web" else None,
+                    worker_pids=tuple(w.pid for w in mine)))
             if not args.no_baseline:
                 base = start_gunicorn(f"baseline-{backend}-{run}", "baseline_app:create_app()",
                                       base_env(line_url, args.workers, args.threads, tmp),
@@ -960,13 +1072,16 @@ def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tm
                 stop(server.proc)
             for worker in workers:
                 stop(worker)
-        statuses = event_statuses(url.replace("postgresql://", "postgresql+psycopg://"))
-        replies, pushes, _ = fake_counts(line_url, since)
-        product = phases[backend]
-        sent = sum(p["events"] for p in product)
-        results = [TargetResult(run, backend, {p["name"]: p for p in product}, sent,
-                                sent - statuses.get("done", 0) + sum(v for k, v in statuses.items() if k != "done"),
-                                statuses, replies, pushes)]
+        replies, pushes, _ = fake_counts(line_url, since)  # every variant of the run together
+        results = []
+        for label, url in zip(labels, urls, strict=True):
+            statuses = event_statuses(url.replace("postgresql://", "postgresql+psycopg://"))
+            mine = phases[label]
+            sent = sum(p["events"] for p in mine)
+            results.append(TargetResult(
+                run, label, {p["name"]: p for p in mine}, sent,
+                sent - statuses.get("done", 0) + sum(v for k, v in statuses.items() if k != "done"),
+                statuses, replies, pushes))
         if not args.no_baseline:
             base_phases = phases[f"baseline:{backend}"]
             results.insert(0, TargetResult(run, f"baseline:{backend}", {p["name"]: p for p in base_phases},
@@ -974,7 +1089,8 @@ def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tm
         return results
     finally:
         if backend == "postgresql" and not args.keep_database:
-            drop_pg_database(db_name)
+            for name in db_names:
+                drop_pg_database(name)
 
 
 # -- reporting ------------------------------------------------------------------------------
@@ -989,8 +1105,8 @@ def _print_rows(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
 
 def paired_ratios(results: list[TargetResult], product: TargetResult) -> list[float]:
     """Each max round's rate over the paired baseline's rate in the same round."""
-    base = next((r for r in results if r.run == product.run and r.target == f"baseline:{product.target}"), None)
-    if base is None:
+    base = next((r for r in results if r.run == product.run and r.target.startswith("baseline:")), None)
+    if base is None or base is product:
         return []
     return [p / b for p, b in zip(product.phases["max"].get("round_rates") or [],
                                   base.phases["max"].get("round_rates") or []) if b > 0]
@@ -1047,12 +1163,44 @@ def print_table(results: list[TargetResult]) -> None:
     for r in results:
         cpu = r.phases["max"].get("cpu_ms") or {}
         print(f"  run {r.run} {r.target:10} " + "  ".join(f"{k} {v:.2f}" for k, v in cpu.items()))
+    print_kinds(results)
     for r in results:
         if r.statuses:
             resent = sum(p["resent"] for p in r.phases.values())
             print(f"run {r.run} {r.target}: {r.sent} events sent, webhookevent statuses {r.statuses}, "
                   f"LINE reply messages {r.replies}, pushed messages {r.pushes}, resent after dropped connection {resent}, "
                   f"mix {r.phases['max']['kinds']}")
+
+
+def print_kinds(results: list[TargetResult]) -> None:
+    """Per kind of event (its own rounds): handled/s and CPU per event, and the product over the minimal."""
+    rows = []
+    for r in results:
+        for name, phase in r.phases.items():
+            if not name.startswith("kind:"):
+                continue
+            cpu = phase.get("cpu_ms") or {}
+            rates = phase["handled"].get("rates") or []
+            rows.append((r, name[5:], phase["handled"]["rate"], rates, cpu, phase["reply_bytes"] / max(1, phase["events"])))
+    if not rows:
+        return
+    print("\nPer kind of event (rounds of that kind alone, sent while the worker processes were paused; handled "
+          "ev/s = the median of the rounds' backlog drain, first handled -> last handled; CPU ms per handled event; "
+          "reply = bytes LINE received per event as the SDK serialises):")
+    header = ("run", "target", "kind", "handled ev/s", "rounds", "worker ms", "db ms", "web ms", "line ms",
+              "reply B", "worker x min", "handled / min")
+    table = []
+    for r, kind, rate, rates, cpu, size in rows:
+        floor = next((x for x in rows if x[0].run == r.run and x[1] == kind and x[0].target.endswith(":minimal")),
+                     None)
+        times = pace = "-"
+        if floor is not None and floor[0] is not r and floor[4].get("worker"):
+            times = f"{cpu.get('worker', 0) / floor[4]['worker']:.1f}x"
+            pace = f"{rate / floor[2]:.0%}" if floor[2] else "-"
+        table.append((str(r.run), r.target, kind, f"{rate:.0f}", ", ".join(f"{x:.0f}" for x in rates),
+                      f"{cpu.get('worker', 0):.2f}", f"{cpu.get('db', 0):.2f}", f"{cpu.get('app', 0):.2f}",
+                      f"{cpu.get('line', 0):.2f}", f"{size:.0f}", times, pace))
+    _print_rows(header, table)
 
 
 def machine() -> str:
@@ -1126,6 +1274,159 @@ def count_queries(args) -> None:
             drop_pg_database(db_name)
 
 
+# -- where the worker's milliseconds go --------------------------------------------------------
+
+# Buckets for a profile's own time (tottime), by where the function lives; the first match wins.
+PROFILE_BUCKETS = (
+    ("SQLAlchemy / SQLModel (ORM, Core, pool)", ("/sqlalchemy/", "/sqlmodel/")),
+    ("psycopg (driver)", ("/psycopg/", "/psycopg_binary/", "psycopg")),
+    ("pydantic (SDK models)", ("/pydantic/", "/pydantic_core/")),
+    ("LINE SDK (linebot)", ("/linebot/",)),
+    ("urllib3 / http.client / socket (the reply)", ("/urllib3/", "/http/", "socket.py", "ssl.py", "<method 'recv",
+                                                    "<method 'send", "<method 'connect", "<method 'sendall")),
+    ("json", ("/json/", "<built-in method _json", "json.")),
+    ("logging", ("/logging/",)),
+    ("handlers/", ("/handlers/",)),
+    ("line/ (views, cards, client)", ("/line/",)),
+    ("inbox/", ("/inbox/",)),
+    ("models/", ("/models/",)),
+    ("ita/", ("/ita/",)),
+    ("datetime / zoneinfo", ("datetime", "zoneinfo")),
+)
+
+
+def _bucket(path: str) -> str:
+    for name, needles in PROFILE_BUCKETS:
+        if any(needle in path for needle in needles):
+            return name
+    return "other (stdlib, builtins)"
+
+
+def profile_handling(args) -> None:
+    """Profile the worker's handling of each kind of event in-process (cProfile), with statement counts.
+
+    The web's store runs through the Flask test client (EVENT_HANDLERS=worker, so
+    the web does not handle); then ``inbox.dispatch.handle_next`` (what each worker
+    thread calls: claim, route, finish, reply, mark done) runs in this thread under
+    cProfile timed by this thread's CPU clock (time.thread_time, so waiting on
+    PostgreSQL or LINE is not counted), against the fake LINE server in its own
+    process. Prints, per kind: CPU ms per event without the profiler, statements,
+    commits and pool checkouts per event, the profile's own CPU time by package,
+    and the top functions.
+    """
+    import cProfile
+    import pstats
+
+    from sqlalchemy import event as sa_event
+
+    from bot import create_app
+    from devkit.event_builder import base_event, body_of, sign, text_message
+    from inbox.dispatch import handle_next
+
+    kinds = [k for k, _ in MIX] if args.profile == "all" else [args.profile]
+    tmp = Path(tempfile.mkdtemp(prefix="tidtam-bench-"))
+    db_name = f"tidtam_bench_p_{os.getpid()}"
+    url = create_pg_database(db_name)
+    fake, line_url = start_fake_line(tmp)
+    try:
+        people = load_population(url.replace("postgresql://", "postgresql+psycopg://"), officers=args.officers,
+                                 organisations=args.organisations)
+        os.environ.update({k: v for k, v in base_env(line_url, 1, 1, tmp).items() if k.startswith(
+            ("TIDTAM_", "LINE_", "SECRET_", "PUBLIC_", "EVIDENCE_", "GENERATED_"))}, DATABASE_URL=url,
+            EVENT_HANDLERS="worker")
+        app = create_app()
+        services = app.extensions["tidtam"]
+        engine = services.engine
+        # Counted around handle_next only (the web's store is left out): statements, commits, pool
+        # checkouts (each one pings the server first: pool_pre_ping) and resets on return (a rollback).
+        counters = {"statements": 0, "commits": 0, "checkouts": 0, "resets": 0}
+        counting = [False]
+
+        def bump(name: str):
+            def listener(*_args, **_kwargs):
+                if counting[0]:
+                    counters[name] += 1
+            return listener
+
+        sa_event.listen(engine, "before_cursor_execute", bump("statements"))
+        sa_event.listen(engine, "commit", bump("commits"))
+        sa_event.listen(engine.pool, "checkout", bump("checkouts"))
+        sa_event.listen(engine.pool, "reset", bump("resets"))
+        client = app.test_client()
+        tokens = TokenSource(line_url, fetch=True)
+        numbering = iter(range(1, 1 << 40))
+        print(f"machine: {machine()}")
+        print(f"cProfile of inbox.dispatch.handle_next, in-process, PostgreSQL; {args.officers} officers in "
+              f"{args.organisations} organisations; {args.profile_events} events per kind after "
+              f"{args.profile_warmup} warm-up events (each kind alone)")
+
+        def one(kind_script: Script, profiler: cProfile.Profile | None) -> tuple[str, float]:
+            ((kind, user, text),) = kind_script.batch(1)
+            event = base_event("message", user, reply_token=tokens.many([user])[0],
+                               event_id=f"01PROF{os.getpid():07d}{next(numbering):010d}")
+            event["message"] = text_message(text)
+            body = body_of([event])
+            response = client.post("/callback", data=body.encode(), headers={
+                "x-line-signature": sign(SECRET, body), "content-type": "application/json"})
+            assert response.status_code == 200, response.data
+            counting[0] = profiler is None
+            started = time.thread_time()
+            if profiler is not None:
+                profiler.enable()
+            outcome = handle_next(services, user)
+            if profiler is not None:
+                profiler.disable()
+            cpu = time.thread_time() - started
+            counting[0] = False
+            assert outcome is not None and outcome.status == "done", outcome
+            return (kind if kind != "flow" else f"flow: {kind_script.step_name(text)}"), cpu
+
+        for kind in kinds:
+            script = Script(people, seed=args.seed, only=kind)
+            for _ in range(args.profile_warmup):
+                one(script, None)
+            # First without the profiler: the CPU an event really costs, and the counts.
+            plain: list[float] = []
+            for value in counters:
+                counters[value] = 0
+            for _ in range(args.profile_events):
+                plain.append(one(script, None)[1] * 1000)
+            per_event = {name: count / args.profile_events for name, count in counters.items()}
+            # This thread's CPU time, not the wall clock: waiting on PostgreSQL or LINE costs no CPU.
+            profiler = cProfile.Profile(time.thread_time)
+            steps: dict[str, int] = {}
+            for _ in range(args.profile_events):
+                label, _cpu = one(script, profiler)
+                steps[label] = steps.get(label, 0) + 1
+            stats = pstats.Stats(profiler)
+            total = sum(row[2] for row in stats.stats.values())  # tottime over every function
+            buckets: dict[str, float] = {}
+            for (path, _line, name), row in stats.stats.items():
+                key = _bucket(f"{path}:{name}")
+                buckets[key] = buckets.get(key, 0.0) + row[2]
+            print(f"\n=== {kind}: CPU ms per event (this thread) without the profiler: median {statistics.median(plain):.2f}, "
+                  f"mean {statistics.mean(plain):.2f} (n={len(plain)}); per event: "
+                  + ", ".join(f"{name} {value:.1f}" for name, value in per_event.items())
+                  + (f"; steps {steps}" if kind == "flow" else ""))
+            print(f"profiled: {total * 1000 / args.profile_events:.2f} CPU ms per event (cProfile's overhead "
+                  "included); own CPU time by package:")
+            for name, seconds in sorted(buckets.items(), key=lambda item: -item[1]):
+                print(f"  {seconds / total:6.1%}  {seconds * 1000 / args.profile_events:6.2f} ms  {name}")
+            out = Path(args.profile_dir) / f"handling-{kind}.pstats"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            stats.dump_stats(out)
+            print(f"top {args.profile_top} by cumulative time (per event ms; saved to {out}):")
+            rows = sorted(stats.stats.items(), key=lambda item: -item[1][3])
+            for (path, line, name), (_cc, calls, tottime, cumtime, _callers) in rows[:args.profile_top]:
+                where = path.replace(str(ROOT) + "/", "").split("site-packages/")[-1]
+                print(f"  {cumtime * 1000 / args.profile_events:7.2f} cum {tottime * 1000 / args.profile_events:6.2f} "
+                      f"own {calls / args.profile_events:6.1f} calls  {where}:{line}({name})")
+        engine.dispose()
+    finally:
+        stop(fake)
+        drop_pg_database(db_name)
+
+
 # -- main ----------------------------------------------------------------------------------
 
 def main() -> None:
@@ -1141,9 +1442,20 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="WEB_THREADS (default: gunicorn.conf.py's)")
     parser.add_argument("--event-handlers", choices=("worker", "web"), default="worker",
                         help="EVENT_HANDLERS: worker processes handle (the Procfile), or the web's own threads")
-    parser.add_argument("--worker-processes", type=int, default=1,
+    parser.add_argument("--worker-processes", default="1",
                         help="how many `python -m bot.worker` processes (the Procfile runs one; 0 measures "
-                             "the web's path alone and leaves the events unhandled)")
+                             "the web's path alone and leaves the events unhandled); a list such as 1,2,3 "
+                             "measures each count in the same run, taking turns (worker scaling)")
+    parser.add_argument("--handlers", default="product",
+                        help="product, minimal or both (product,minimal): bench/minimal_worker.py handles the "
+                             "same events with plain psycopg, the floor the product's handling is measured "
+                             "against; each handler has its own copy of the database and its own product web")
+    parser.add_argument("--kind-rounds", type=int, default=None,
+                        help="rounds per kind of event alone (flow, tasks, summary, score), handling targets "
+                             "taking turns, each round sent while the workers are paused (SIGSTOP) and then "
+                             "drained: worker CPU and handled/s per kind (default 2 with --handlers "
+                             "...minimal, else 0)")
+    parser.add_argument("--kind-events", type=int, default=400, help="events per target in each per-kind round")
     parser.add_argument("--warmup-events", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=4,
                         help="rounds of the max-rate phase; the baseline and the product take turns")
@@ -1158,16 +1470,31 @@ def main() -> None:
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--count-queries", action="store_true", help="only count SQL statements per event kind")
     parser.add_argument("--count-events", type=int, default=300)
+    parser.add_argument("--profile", choices=("all", *(k for k, _ in MIX)),
+                        help="only profile the worker's handling of one kind of event (or all), in-process, "
+                             "with cProfile: own time by package, top functions, statements per event")
+    parser.add_argument("--profile-events", type=int, default=200, help="events per kind, profiled and not")
+    parser.add_argument("--profile-warmup", type=int, default=30)
+    parser.add_argument("--profile-top", type=int, default=30, help="functions listed per kind")
+    parser.add_argument("--profile-dir", default=str(Path(tempfile.gettempdir()) / "tidtam-profiles"),
+                        help="where the .pstats files go (open with python -m pstats, or snakeviz)")
     args = parser.parse_args()
+    # SIGTERM unwinds like Ctrl-C, so the servers, workers and databases this run started are cleaned up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not 1 <= args.rounds <= 26:
         parser.error("--rounds must be between 1 and 26")
+    if args.kind_rounds is None:
+        args.kind_rounds = 2 if "minimal" in args.handlers else 0
     if args.count_queries:
         count_queries(args)
+        return
+    if args.profile:
+        profile_handling(args)
         return
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     print(f"machine: {machine()}")
-    handlers = (f"{args.worker_processes} worker process(es)" if args.event_handlers == "worker"
+    handlers = (f"{args.worker_processes} worker process(es) ({args.handlers})" if args.event_handlers == "worker"
                 else "the web's own threads")
     print(f"gunicorn: {gunicorn_settings(args)}; events handled by {handlers}; load: {args.connections} "
           f"connections, {args.batch} event(s) per request; {args.officers} officers in {args.organisations} "
