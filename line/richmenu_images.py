@@ -361,6 +361,17 @@ def _icon_annual(d: ImageDraw.ImageDraw, cx: float, cy: float, size: float, bg: 
             d.rounded_rectangle((x, y, x + cell, y + cell * 0.8), radius=cell * 0.15, fill=WHITE)
 
 
+def _icon_web(d: ImageDraw.ImageDraw, cx: float, cy: float, size: float, bg: str, font_path: Path | None) -> None:
+    """A laptop: the console in the browser."""
+    w = _line_width(size)
+    left, right, top, bottom = cx - size * 0.36, cx + size * 0.36, cy - size * 0.34, cy + size * 0.2
+    d.rounded_rectangle((left, top, right, bottom), radius=size * 0.05, outline=WHITE, width=w)
+    d.rounded_rectangle((left + w * 1.6, top + w * 1.6, right - w * 1.6, bottom - w * 1.6), radius=size * 0.02,
+                        fill=WHITE)
+    d.rounded_rectangle((cx - size * 0.48, bottom + size * 0.06, cx + size * 0.48, bottom + size * 0.16),
+                        radius=size * 0.04, fill=WHITE)
+
+
 ICONS: dict[str, IconDrawer] = {
     "register": _icon_register,
     "help": _icon_help,
@@ -372,4 +383,5 @@ ICONS: dict[str, IconDrawer] = {
     "pending": _icon_pending,
     "remind": _icon_remind,
     "annual": _icon_annual,
+    "web": _icon_web,
 }

@@ -161,7 +161,8 @@ SUPERVISOR_MENU = MenuSpec("supervisor", texts.RICHMENU_BAR, 1686, (
     (MenuButton(texts.RICHMENU_SUMMARY, "สรุป", "summary", BLUE),
      MenuButton(texts.RICHMENU_OVERDUE, "ค้างส่ง", "pending", ORANGE),
      MenuButton(texts.RICHMENU_REMIND, "เตือน", "remind", RED)),
-    (MenuButton(texts.RICHMENU_ANNUAL_REPORT, "รายงานประจำปี", "annual", PURPLE), SCORES_BUTTON, HELP_BUTTON),
+    (MenuButton(texts.RICHMENU_ANNUAL_REPORT, "รายงานประจำปี", "annual", PURPLE), SCORES_BUTTON,
+     MenuButton(texts.RICHMENU_WEB, "เว็บ", "web", GREEN), HELP_BUTTON),
 ))
 MENUS: tuple[MenuSpec, ...] = (UNREGISTERED_MENU, OFFICER_MENU, SUPERVISOR_MENU)
 MENUS_BY_KEY = {m.key: m for m in MENUS}

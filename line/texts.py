@@ -357,6 +357,7 @@ RICHMENU_SUMMARY = "สรุป"
 RICHMENU_OVERDUE = "ค้างส่ง"
 RICHMENU_REMIND = "เตือน"
 RICHMENU_ANNUAL_REPORT = "รายงานประจำปี"
+RICHMENU_WEB = "หน้าเว็บ"
 
 # -- annual report (handlers/annual.py) -------------------------------------------------
 ANNUAL_PREPARING = (

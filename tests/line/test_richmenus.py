@@ -167,7 +167,7 @@ def test_line_setup_sets_webhook_tests_it_and_installs_menus(runner, line, live_
     assert [a["action"]["text"] for a in menus["officer"]["areas"]] == [
         "งานของฉัน", "รายงาน", "ประวัติ", "คะแนน", "ช่วยเหลือ"]
     assert [a["action"]["text"] for a in menus["supervisor"]["areas"]] == [
-        "สรุป", "ค้างส่ง", "เตือน", "รายงานประจำปี", "คะแนน", "ช่วยเหลือ"]
+        "สรุป", "ค้างส่ง", "เตือน", "รายงานประจำปี", "คะแนน", "เว็บ", "ช่วยเหลือ"]
     assert [a["action"]["text"] for a in menus["unregistered"]["areas"]] == ["ลงทะเบียน", "วิธีใช้"]
     assert menus["unregistered"]["size"] == {"width": 2500, "height": 843}
     assert "Done. Add the bot as a friend: https://line.me/R/ti/p/%40tidtam" in result.output
