@@ -45,6 +45,7 @@ def test_a_batch_is_all_or_nothing(services, monkeypatch):
 
     monkeypatch.setattr(type(engine), "begin", broken_begin)
     monkeypatch.setattr(type(engine), "connect", broken_begin)
+    monkeypatch.setattr(type(engine), "raw_connection", broken_begin)
     with pytest.raises(SQLAlchemyError):
         store_events(engine, [_event("E2"), _event("E3")])
     monkeypatch.undo()
@@ -84,3 +85,30 @@ def test_postgresql_wakes_the_worker_once_per_new_chat(pg_database):
         finally:
             engine.dispose()
     assert sorted(heard) == ["U-a", "U-b"]
+
+
+@pytest.mark.postgres_only
+def test_a_connection_the_server_dropped_fails_one_store_then_the_next_works(pg_database):
+    """The webhook answers 503 for that one batch (LINE redelivers it); the next batch gets a fresh connection."""
+    from models import make_engine
+    from tests.conftest import _truncate_all
+
+    _truncate_all(pg_database)
+    engine = make_engine(pg_database)
+    try:
+        store_events(engine, [_event("D1")])  # the pool now holds an open connection
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        outcomes = []
+        for event_id in ("D2", "D3"):
+            try:
+                outcomes.append(store_events(engine, [_event(event_id)]).new_events)
+            except SQLAlchemyError:
+                outcomes.append("503")
+        assert outcomes[-1] == 1 and outcomes.count("503") <= 1
+        with engine.connect() as conn:
+            stored = set(conn.execute(sa.text("SELECT webhook_event_id FROM webhookevent")).scalars())
+        assert "D3" in stored and "D1" in stored
+    finally:
+        engine.dispose()
