@@ -36,6 +36,8 @@ def post_fork(server, worker):
     services = _services(server.app.wsgi())
     if services is not None:
         services.engine.dispose(close=False)
+        if services.intake is not None:
+            services.intake.dispose(close=False)
 
 
 def worker_exit(server, worker):

@@ -14,6 +14,7 @@ from linebot.v3 import SignatureValidator
 from sqlalchemy.exc import SQLAlchemyError
 
 from inbox.claims import events_waiting
+from inbox.intake import StoreFailed
 from inbox.store import store_events
 from models import database_ok
 
@@ -46,8 +47,8 @@ def callback():
     if len(raws) < len(events):
         log.warning("webhook: skipped %d event(s) that are not objects", len(events) - len(raws))
     try:
-        stored = store_events(services.engine, raws)
-    except SQLAlchemyError:
+        stored = store_events(services.engine, raws, intake=services.intake)
+    except (SQLAlchemyError, StoreFailed):
         # Nothing was stored (one transaction): LINE redelivers the batch.
         return jsonify(error="database unavailable"), 503
     if services.chats is not None:  # this process handles what it stores (EVENT_HANDLERS=web)

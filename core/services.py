@@ -36,10 +36,13 @@ class Services:
     line: LineClient
     tasks: TaskRunner | None = None
     chats: Any = None  # inbox.queue.ChatQueue where this process handles webhook events
+    intake: Any = None  # inbox.intake.Intake: the web's shared writer (PostgreSQL, worker mode)
 
     def dispose(self) -> None:
         """Close every database connection this process holds."""
         self.engine.dispose()
+        if self.intake is not None:
+            self.intake.dispose()
 
 
 def build_services(settings: Settings | None = None) -> Services:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from inbox.intake import Intake
 from models import EventStatus, WebhookEvent, utcnow
 
 NOTIFY_CHANNEL = "tidtam_events"
@@ -46,7 +47,7 @@ def _postgresql_store() -> sa.Select:
               .returning(_TABLE.c.chat_key)
               .cte("stored"))
     return (sa.select(stored.c.chat_key, sa.func.count().label("events"),
-                      sa.func.pg_notify(NOTIFY_CHANNEL, stored.c.chat_key))
+                      sa.func.pg_notify(sa.bindparam("channel", NOTIFY_CHANNEL, type_=sa.Text), stored.c.chat_key))
             .group_by(stored.c.chat_key))
 
 
@@ -64,7 +65,7 @@ class Stored:
     moment to look at it again (its first handler may have died).
     """
 
-    new_events: int
+    new_events: int | None  # None when stored by the shared writer, which counts per write, not per batch
     chats: list[str]
 
 
@@ -163,7 +164,15 @@ def _store_postgresql(engine: Engine, rows: list[dict[str, Any]]) -> int:
         pooled.close()
 
 
-def store_events(engine: Engine, raws: list[dict[str, Any]]) -> Stored:
+def make_intake(database_url: str) -> Intake:
+    """The web process's shared writer (inbox.intake) for the store statement, on PostgreSQL."""
+    compiled = _PG_STORE.compile(dialect=postgresql.dialect())
+    # psycopg's named placeholders become libpq's numbered ones: the rows, then the channel.
+    statement = str(compiled).replace("%(rows)s", "$1").replace("%(channel)s", "$2")
+    return Intake(database_url, statement, [NOTIFY_CHANNEL])
+
+
+def store_events(engine: Engine, raws: list[dict[str, Any]], *, intake: Intake | None = None) -> Stored:
     """Store a batch in one transaction, skipping events already stored; wake the worker on PostgreSQL."""
     now = utcnow()
     rows: dict[str, dict[str, Any]] = {}
@@ -173,6 +182,9 @@ def store_events(engine: Engine, raws: list[dict[str, Any]]) -> Stored:
     if not rows:
         return Stored(0, [])
     chats = list(dict.fromkeys(row["chat_key"] for row in rows.values()))
+    if intake is not None:
+        intake.store(list(rows.values()))  # shared with other requests' batches: no count of its own
+        return Stored(None, chats)
     if engine.dialect.name == "postgresql":
         return Stored(_store_postgresql(engine, list(rows.values())), chats)
     with engine.begin() as conn:  # SQLite: the worker polls, no wake-up to send
