@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from flask import request
 from werkzeug.datastructures import FileStorage
@@ -107,15 +108,15 @@ def upload(field: str, suffixes: tuple[str, ...]) -> tuple[bytes, str]:
     return data, name
 
 
-def reopened_upload(kind: str) -> dict:
-    """The upload a choice form carries back (sealed by the preview that asked); FormError when stale."""
+def unsealed(kind: str, field: str) -> Any:
+    """What a preview or choice form carries back, sealed by the page that made it; FormError when stale."""
     try:
         return imports.unseal(services().settings.signing_key, kind, visitor().organisation_id,
-                              request.form.get("upload"))
+                              request.form.get(field, ""))
     except imports.StalePreview:
         raise FormError(texts.CONSOLE_PLAN_PREVIEW_STALE) from None
 
 
-def seal_upload(kind: str, upload: dict) -> str:
-    """Seal an upload and what the choice needs into the choice form, bound to the organisation."""
-    return imports.seal(services().settings.signing_key, kind, visitor().organisation_id, upload)
+def sealed(kind: str, payload: Any) -> str:
+    """Seal what the next form must carry back (a preview, an upload), bound to the organisation."""
+    return imports.seal(services().settings.signing_key, kind, visitor().organisation_id, payload)

@@ -217,8 +217,7 @@ def people_import_preview():
         return redirect(url_for("console.people"))
     org_id = visitor().organisation_id
     known = set(db().exec(select(Officer.name).where(Officer.organisation_id == org_id)).all())
-    sealed = imports.seal(services().settings.signing_key, "staff", org_id,
-                          {"rows": [imports.staff_to_json(r) for r in rows], "file": name})
+    sealed = forms.sealed("staff", {"rows": [imports.staff_to_json(r) for r in rows], "file": name})
     return render_template("console/people_preview.html", rows=rows, warnings=[str(w) for w in warnings],
                            known=known, sealed=sealed, file=name)
 
@@ -228,9 +227,9 @@ def people_import_preview():
 def people_import():
     org_id = visitor().organisation_id
     try:
-        payload = imports.unseal(services().settings.signing_key, "staff", org_id, request.form.get("sealed", ""))
-    except imports.StalePreview:
-        flash(texts.CONSOLE_PLAN_PREVIEW_STALE, "error")
+        payload = forms.unsealed("staff", "sealed")
+    except forms.FormError as exc:
+        flash(str(exc), "error")
         return redirect(url_for("console.people"))
     session = db()
     created = changed = 0

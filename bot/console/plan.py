@@ -22,7 +22,6 @@ from bot.console.blueprint import (
     db,
     owned,
     record,
-    services,
     show_recent_audit,
     visitor,
 )
@@ -94,7 +93,7 @@ def plan_preview():
 def plan_columns():
     """Read the upload again with the table and columns the admin chose."""
     try:
-        upload = forms.reopened_upload("plan-upload")
+        upload = forms.unsealed("plan-upload", "upload")
     except forms.FormError as exc:
         flash(str(exc), "error")
         return redirect(url_for("console.plan"))
@@ -132,13 +131,12 @@ def _preview_upload(data: bytes, name: str, year: int | None, *, columns: dict[s
         notes.append(texts.CONSOLE_PLAN_OTHER_ORG.format(name=doc.org_name, org=org.name))
     payload = {"measures": [imports.measure_to_json(m) for m in doc.measures], "flags": flags, "loose": loose,
                "notes": notes, "file": name, "format": doc.source_format}
-    sealed = imports.seal(services().settings.signing_key, "plan", org.id, payload)
-    return _render_preview(sealed, payload, doc.measures, year or doc.fiscal_year_be, errors=[])
+    return _render_preview(forms.sealed("plan", payload), payload, doc.measures, year or doc.fiscal_year_be, errors=[])
 
 
 def _ask_columns(upload: dict, candidates: list[dict], *, status: int = 200):
     """The candidate tables, each column with a picker preset to the importer's guess."""
-    return render_template("console/plan_columns.html", upload=forms.seal_upload("plan-upload", upload), file=upload["file"], candidates=candidates,
+    return render_template("console/plan_columns.html", upload=forms.sealed("plan-upload", upload), file=upload["file"], candidates=candidates,
                            choices=COLUMN_CHOICES), status
 
 
@@ -184,9 +182,9 @@ def plan_import():
     org_id = visitor().organisation_id
     sealed = request.form.get("sealed", "")
     try:
-        payload = imports.unseal(services().settings.signing_key, "plan", org_id, sealed)
-    except imports.StalePreview:
-        flash(texts.CONSOLE_PLAN_PREVIEW_STALE, "error")
+        payload = forms.unsealed("plan", "sealed")
+    except forms.FormError as exc:
+        flash(str(exc), "error")
         return redirect(url_for("console.plan"))
     items = [imports.measure_from_json(m) for m in payload["measures"]]
     measures, skipped, errors = _corrected(items, request.form)

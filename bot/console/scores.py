@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 
 from bot.console import forms, imports
-from bot.console.blueprint import UPLOAD_MAX_BYTES, admin_only, bp, db, record, services, show_recent_audit, visitor
+from bot.console.blueprint import UPLOAD_MAX_BYTES, admin_only, bp, db, record, show_recent_audit, visitor
 from ita.scores import INDICATORS, TOLERANCE, TOOL_INDICATORS, TOOLS
 from line import texts
 from models.scores import available_years, save_year_scores, scores_for_years
@@ -47,7 +47,7 @@ def scores_preview():
 def scores_prefer():
     """Read the upload again, believing the place the admin chose where the document contradicts itself."""
     try:
-        upload = forms.reopened_upload("scores-upload")
+        upload = forms.unsealed("scores-upload", "upload")
     except forms.FormError as exc:
         flash(str(exc), "error")
         return redirect(url_for("console.scores"))
@@ -65,7 +65,7 @@ def _preview_scores(data: bytes, name: str, year: int | None, *, prefer: str | N
         places = list(dict.fromkeys(place for conflict in exc.conflicts for place, _ in conflict.places))
         upload = {"data": imports.pack_upload(data), "file": name, "year": year,
                   "choices": ["first", "last", *places]}
-        return render_template("console/scores_conflict.html", upload=forms.seal_upload("scores-upload", upload), file=name, conflicts=exc.conflicts,
+        return render_template("console/scores_conflict.html", upload=forms.sealed("scores-upload", upload), file=name, conflicts=exc.conflicts,
                                places=places), 200
     except imports.UploadError as exc:
         flash(texts.CONSOLE_FILE_UNREADABLE.format(reason=exc), "error")
@@ -74,8 +74,7 @@ def _preview_scores(data: bytes, name: str, year: int | None, *, prefer: str | N
         flash(texts.CONSOLE_SCORES_NONE, "error")
         return redirect(url_for("console.scores"))
     org_id = visitor().organisation_id
-    sealed = imports.seal(services().settings.signing_key, "scores", org_id,
-                          {"years": [imports.scores_to_json(s) for s in doc.years.values()], "file": name})
+    sealed = forms.sealed("scores", {"years": [imports.scores_to_json(s) for s in doc.years.values()], "file": name})
     existing = set(available_years(db(), organisation_id=org_id))
     return render_template("console/scores_preview.html", doc=doc, sealed=sealed, file=name, existing=existing,
                            indicators=INDICATORS, tools=TOOLS, tool_indicators=TOOL_INDICATORS, tolerance=TOLERANCE)
@@ -86,9 +85,9 @@ def _preview_scores(data: bytes, name: str, year: int | None, *, prefer: str | N
 def scores_import():
     org_id = visitor().organisation_id
     try:
-        payload = imports.unseal(services().settings.signing_key, "scores", org_id, request.form.get("sealed", ""))
-    except imports.StalePreview:
-        flash(texts.CONSOLE_PLAN_PREVIEW_STALE, "error")
+        payload = forms.unsealed("scores", "sealed")
+    except forms.FormError as exc:
+        flash(str(exc), "error")
         return redirect(url_for("console.scores"))
     session = db()
     saved = []
