@@ -45,40 +45,37 @@ T = TypeVar("T")
 _EVENTS = WebhookEvent.__table__
 _OPEN = (EventStatus.RECEIVED.value, EventStatus.PROCESSING.value, EventStatus.ANSWERING.value)
 _HELD = (EventStatus.PROCESSING.value, EventStatus.ANSWERING.value)
-# Built once: the handlers run these for every event.
-_CLAIM = (
-    sa.update(_EVENTS)
-    .where(_EVENTS.c.id == (
-        sa.select(sa.func.min(_EVENTS.c.id))
-        # An event whose answer is still on its way holds its chat too: the next answer must not overtake it.
-        .where(_EVENTS.c.chat_key == sa.bindparam("chat"), _EVENTS.c.status.in_(_OPEN))
-        .scalar_subquery()))
-    .where(sa.or_(
-        _EVENTS.c.status == EventStatus.RECEIVED.value,
-        # A dead holder's claim. Past MAX_ATTEMPTS it is still taken, so that the dispatcher gives
-        # it up (and says sorry) in its chat's order instead of leaving the chat to wait for ever.
-        sa.and_(_EVENTS.c.status.in_(_HELD),
-                _EVENTS.c.claimed_at < sa.bindparam("stale_before", type_=_EVENTS.c.claimed_at.type)),
-    ))
-    .values(status=sa.case((_EVENTS.c.status == EventStatus.ANSWERING.value, EventStatus.ANSWERING.value),
-                           else_=EventStatus.PROCESSING.value),
-            claimed_at=sa.bindparam("now", type_=_EVENTS.c.claimed_at.type),
-            attempts=_EVENTS.c.attempts + 1)
-    .returning(_EVENTS.c.webhook_event_id, _EVENTS.c.payload, _EVENTS.c.received_at, _EVENTS.c.status,
-               _EVENTS.c.attempts)
-)
-_FINISH = (
-    sa.update(_EVENTS)
-    .where(_EVENTS.c.webhook_event_id == sa.bindparam("event_id"))
-    .values(status=sa.bindparam("new_status"), error=sa.bindparam("error_text"),
-            handled_at=sa.bindparam("now", type_=_EVENTS.c.handled_at.type))
-)
-_ANSWERED = (
-    sa.update(_EVENTS)
-    .where(_EVENTS.c.webhook_event_id == sa.bindparam("event_id"),
-           _EVENTS.c.status == EventStatus.ANSWERING.value)
-    .values(status=EventStatus.DONE.value)
-)
+_RECEIVED, _PROCESSING, _ANSWERING, _DONE = (s.value for s in (EventStatus.RECEIVED, EventStatus.PROCESSING,
+                                                               EventStatus.ANSWERING, EventStatus.DONE))
+_TIME = _EVENTS.c.claimed_at.type  # UTCDateTime: naive UTC on SQLite, aware on PostgreSQL
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
+# The three statements every event runs, as plain SQL (the same on PostgreSQL and SQLite): a
+# text statement skips the work SQLAlchemy does to key and compile an expression on every call,
+# and the statuses written as literals match the open-events index's own predicate.
+_CLAIM = sa.text(f"""
+    UPDATE webhookevent
+       SET status = CASE WHEN status = '{_ANSWERING}' THEN '{_ANSWERING}' ELSE '{_PROCESSING}' END,
+           claimed_at = :now, attempts = attempts + 1
+     WHERE id = (SELECT min(id) FROM webhookevent WHERE chat_key = :chat AND status IN {_in(_OPEN)})
+       -- An event whose answer is still on its way holds its chat too: the next answer must not overtake it.
+       AND (status = '{_RECEIVED}'
+            -- A dead holder's claim. Past MAX_ATTEMPTS it is still taken, so that the dispatcher gives
+            -- it up (and says sorry) in its chat's order instead of leaving the chat to wait for ever.
+            OR (status IN {_in(_HELD)} AND claimed_at < :stale_before))
+    RETURNING webhook_event_id, payload, received_at, status, attempts
+""").bindparams(sa.bindparam("now", type_=_TIME), sa.bindparam("stale_before", type_=_TIME)).columns(
+    _EVENTS.c.webhook_event_id, _EVENTS.c.payload, _EVENTS.c.received_at, _EVENTS.c.status, _EVENTS.c.attempts)
+_FINISH = sa.text(
+    "UPDATE webhookevent SET status = :new_status, error = :error_text, handled_at = :now"
+    " WHERE webhook_event_id = :event_id"
+).bindparams(sa.bindparam("now", type_=_TIME))
+_ANSWERED = sa.text(
+    f"UPDATE webhookevent SET status = '{_DONE}' WHERE webhook_event_id = :event_id AND status = '{_ANSWERING}'")
 
 
 @dataclass(frozen=True)
