@@ -30,26 +30,32 @@ def register_flow(name: str, *, on_text, on_media, free_text_steps: set[str]) ->
     _flows[name] = Flow(on_text, on_media, frozenset(free_text_steps))
 
 
+def _row(ctx: Context) -> Conversation | None:
+    """The user's conversation row, live or not: read once per event (the router may have read it already)."""
+    if not ctx.conversation_loaded:
+        ctx.conversation = ctx.session.get(Conversation, ctx.user_id) if ctx.user_id else None
+        ctx.conversation_loaded = True
+    return ctx.conversation
+
+
 def active(ctx: Context) -> Conversation | None:
     """Return the user's live conversation, dropping it quietly when expired."""
-    if not ctx.user_id:
-        return None
-    conversation = ctx.session.get(Conversation, ctx.user_id)
+    conversation = _row(ctx)
     if conversation is None:
         return None
     if conversation.expires_at <= ctx.now or conversation.flow not in _flows:
-        ctx.session.delete(conversation)
-        ctx.session.flush()
+        end(ctx)
         return None
     return conversation
 
 
 def start(ctx: Context, flow: str, step: str, data: dict[str, Any]) -> Conversation:
     """Begin (or restart) a flow for this user."""
-    conversation = ctx.session.get(Conversation, ctx.user_id)
+    conversation = _row(ctx)
     if conversation is None:
         conversation = Conversation(line_user_id=ctx.user_id, flow=flow, step=step, data={},
                                     expires_at=ctx.now)
+        ctx.conversation = conversation
     conversation.flow = flow
     return advance(ctx, conversation, step, data, replace=True)
 
@@ -68,10 +74,11 @@ def advance(ctx: Context, conversation: Conversation, step: str, data: dict[str,
 
 
 def end(ctx: Context) -> None:
-    conversation = ctx.session.get(Conversation, ctx.user_id) if ctx.user_id else None
+    conversation = _row(ctx)
     if conversation is not None:
         ctx.session.delete(conversation)
         ctx.session.flush()
+        ctx.conversation = None
 
 
 def cancel(ctx: Context, conversation: Conversation | None) -> Reply:

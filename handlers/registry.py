@@ -21,7 +21,7 @@ from core.services import Services
 from core.settings import Settings
 from ita.thai import normalize_text, to_arabic_digits
 from line.views import Reply
-from models import Officer, Role
+from models import Conversation, Officer, Role
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,10 @@ class Context:
     mentioned: bool = False
     message: Any = None  # the SDK's message content for media events
     services: Services | None = None  # LINE content download, the task runner
+    # The user's conversation row as this event found it (handlers.flows keeps it); None with
+    # conversation_loaded set means the user has none, so it is not looked up again.
+    conversation: Conversation | None = None
+    conversation_loaded: bool = False
 
     @property
     def in_group(self) -> bool:

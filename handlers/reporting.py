@@ -167,10 +167,10 @@ def _start_from_typed(ctx: Context, officer: Officer, parsed, *, via: str) -> Re
         data["status"] = parsed.status.value
     if parsed.percent is not None:
         data["percent"] = parsed.percent
-    conversation = flows.start(ctx, FLOW, "status", data)
     if parsed.ambiguous_status:
+        flows.start(ctx, FLOW, "status", data)
         return [_ask_status(measure, texts.AMBIGUOUS_STATUS)]
-    return _ask_next(ctx, conversation)
+    return _ask_next(ctx, data)
 
 
 @postback("rep")
@@ -198,8 +198,7 @@ def report_postback(ctx: Context) -> Reply:
         return [views.text(texts.REPORT_PERIOD_OUTSIDE_YEAR.format(year=measure.fiscal_year, ref=measure.ref))]
     period = min(requested, current)
     data = {"measure_id": measure.id, "period": views.period_param(period), "on_behalf_of": on_behalf, "via": "chat"}
-    conversation = flows.start(ctx, FLOW, "status", data)
-    return _ask_next(ctx, conversation)
+    return _ask_next(ctx, data)
 
 
 # -- the flow's steps --------------------------------------------------------------------------
@@ -239,20 +238,23 @@ def _ask_status(measure: Measure, question: str | None = None) -> views.Message:
     return views.text(body, [views.say_action(STATUS_LABELS[s]) for s in STATUS_ORDER])
 
 
-def _ask_next(ctx: Context, conversation) -> Reply:
-    data = dict(conversation.data)
+def _ask_next(ctx: Context, data: dict[str, Any], conversation=None) -> Reply:
+    """Save what the flow has so far with its next question as the step (one write), and ask it."""
+    data = dict(data)
     if data.get("status") == Status.DONE.value and data.get("percent") is None:
         data["percent"] = 100
     if data.get("status") == Status.NOT_STARTED.value:
         data["percent"] = None
     step = next_step(data)
-    conversation = flows.advance(ctx, conversation, step, data, replace=True)
-    measure = _measure_of(ctx, data["measure_id"]) if "measure_id" in data else None
+    if conversation is None:
+        flows.start(ctx, FLOW, step, data)
+    else:
+        flows.advance(ctx, conversation, step, data, replace=True)
     if step == "measure":
         officer = _officer_of(ctx, data)
         return ask_measure(ctx, officer)
     if step == "status":
-        return [_ask_status(measure)]
+        return [_ask_status(_measure_of(ctx, data["measure_id"]))]
     if step == "percent":
         return [views.text(texts.ASK_PERCENT, [views.say_action(f"{p}%") for p in PERCENT_BUTTONS])]
     if step == "summary":
@@ -355,8 +357,7 @@ def on_text(ctx: Context, conversation) -> Reply:
             flows.advance(ctx, conversation, "edit")
             return [_edit_menu()]
         return [views.text(texts.CONFIRM_HINT), confirmation(ctx, data)]
-    conversation = flows.advance(ctx, conversation, step, data, replace=True)
-    return _ask_next(ctx, conversation)
+    return _ask_next(ctx, data, conversation)
 
 
 def _edit_menu() -> views.Message:

@@ -39,7 +39,7 @@ from handlers.registry import (
 )
 from handlers.scores import maybe_answer_score_question
 from line import texts, views
-from models import DeliveryPause, Officer, Role, utcnow
+from models import Conversation, DeliveryPause, Officer, Role, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -97,13 +97,20 @@ def _context(services: Services, session: Session, event: Event, event_id: str) 
     source_type = getattr(source, "type", None) or "user"
     user_id = getattr(source, "user_id", None)
     group_id = getattr(source, "group_id", None) or getattr(source, "room_id", None)
-    officer = None
+    officer = conversation = None
     if user_id:
-        officer = session.exec(select(Officer).where(Officer.line_user_id == user_id)).first()
+        # The officer and their open conversation (if any) in one round trip: nearly every event needs both.
+        found = session.exec(
+            select(Officer, Conversation)
+            .outerjoin(Conversation, Conversation.line_user_id == Officer.line_user_id)
+            .where(Officer.line_user_id == user_id)
+        ).first()
+        if found is not None:
+            officer, conversation = found
     return Context(
         session=session, settings=services.settings, now=utcnow(), webhook_event_id=event_id,
         source_type=source_type, user_id=user_id, group_id=group_id, officer=officer,
-        services=services,
+        services=services, conversation=conversation, conversation_loaded=officer is not None,
     )
 
 
