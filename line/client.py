@@ -5,10 +5,10 @@ reused on every retry of the same message, and a 409 for an accepted key counts
 as delivered. A reply whose token has expired or was used falls back to a push.
 
 Replies and pushes send messages as LINE JSON (line.views builds them as dicts)
-through the SDK's own HTTP client, without its request and response models:
-building, validating and serialising those pydantic models cost more CPU than
-the rest of answering an event. SDK message models are still accepted and
-converted with ``to_dict()``.
+on the SDK's own connection pool, without its request and response models or
+its REST layer: building, validating and serialising those pydantic models
+cost more CPU than the rest of answering an event. SDK message models are
+still accepted and converted with ``to_dict()``.
 """
 from __future__ import annotations
 
@@ -101,6 +101,7 @@ class LineClient:
     def __init__(self, config: LineConfig) -> None:
         self.config = config
         self.timeout = (config.connect_timeout, config.read_timeout)
+        self._timeout = urllib3.Timeout(connect=config.connect_timeout, read=config.read_timeout)
         self._local = threading.local()
 
     def _clients(self) -> tuple[MessagingApi, MessagingApiBlob]:
@@ -183,15 +184,24 @@ class LineClient:
             return SendResult(delivered=False, error=type(exc).__name__, retry_key=key, via="push")
 
     def _post(self, path: str, body: dict[str, Any], *, retry_key: str | None = None) -> None:
-        """POST a JSON body with the SDK's client (auth, pool, errors as ApiException), skipping its models.
+        """POST a JSON body on the SDK's connection pool, with its auth header; a non-2xx answer raises ApiException.
 
-        The response (LINE's sent message ids) is not used, so it is not parsed either.
+        Straight to urllib3: the SDK's ``call_api`` would walk our dict again
+        (``sanitize_for_serialization``) and pass it through its REST layer
+        before serialising it the same way. LINE's answer (the sent message
+        ids) is read, so the connection goes back to the pool, and not parsed.
         """
-        headers = {**JSON_HEADERS, "X-Line-Retry-Key": retry_key} if retry_key else dict(JSON_HEADERS)
-        self.api.api_client.call_api(
-            path, "POST", {}, [], headers, body=body, post_params=[], files={}, response_types_map={},
-            auth_settings=["Bearer"], _preload_content=False, _request_timeout=self.timeout, collection_formats={},
-        )
+        api_client = self.api.api_client
+        headers = {**api_client.default_headers, **JSON_HEADERS}
+        if retry_key:
+            headers["X-Line-Retry-Key"] = retry_key
+        response = api_client.rest_client.pool_manager.request(
+            "POST", self.config.api_base_url + path, body=json.dumps(body).encode(), headers=headers,
+            timeout=self._timeout, retries=False)
+        if not 200 <= response.status <= 299:
+            error = ApiException(status=response.status, reason=response.reason)
+            error.body, error.headers = response.data, response.headers
+            raise error
 
     def start_loading(self, chat_id: str, seconds: int = 20) -> None:
         """Show the typing animation in a 1:1 chat; failures are harmless and only logged."""
