@@ -5,6 +5,7 @@ Plain functions over ``str``, ``int`` and ``datetime.date``.  Years called
 The fiscal year ปีงบประมาณ N runs from 1 October N−1 to 30 September N (BE).
 """
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -36,8 +37,17 @@ _DATE_RE = re.compile(
 )
 
 
+# Chat routing normalises the same short message several times (command, typo, status, score
+# question); a cache of short texts makes the repeats free without holding on to whole documents.
+_CACHED_LENGTH = 300
+
+
 def normalize_text(s: str) -> str:
     """Return text in NFC with zero-width characters removed and whitespace collapsed."""
+    return _normalize_short(s) if len(s) <= _CACHED_LENGTH else _normalize(s)
+
+
+def _normalize(s: str) -> str:
     s = _WHITESPACE_RE.sub(" ", unicodedata.normalize("NFC", s).translate(_ZERO_WIDTH)).strip()
     # pythainlp repairs typing slips that defeat matching: เเ for แ, ํา for ำ,
     # doubled vowels and tone marks, a space before a mark.  One repair can
@@ -49,6 +59,9 @@ def normalize_text(s: str) -> str:
             break
         s = repaired
     return s
+
+
+_normalize_short = functools.lru_cache(maxsize=4096)(_normalize)
 
 
 def to_arabic_digits(s: str) -> str:
