@@ -129,18 +129,26 @@ def save_year_scores(session: Session, *, organisation_id: int, scores: YearScor
 
 def available_years(session: Session, *, organisation_id: int) -> list[int]:
     """Assessment years with scores for an organisation, oldest first."""
-    return list(session.exec(select(ScoreYear.year_be).where(ScoreYear.organisation_id == organisation_id)
-                             .order_by(ScoreYear.year_be)).all())
+    years = ScoreYear.__table__.c
+    return list(session.connection().execute(
+        sa.select(years.year_be).where(years.organisation_id == organisation_id).order_by(years.year_be)).scalars())
 
 
 def scores_for_years(session: Session, *, organisation_id: int, years: Iterable[int]) -> dict[int, YearScores]:
-    """The stored scores of several years in two queries; years without data are left out."""
+    """The stored scores of several years in two queries; years without data are left out.
+
+    Plain rows, not entities: a score question reads about a hundred values per
+    year, and loading them as ORM objects cost more than the queries.
+    """
     wanted = sorted(set(years))
     if not wanted:
         return {}
+    conn = session.connection()
+    year_c, value_c = ScoreYear.__table__.c, ScoreValue.__table__.c
     result: dict[int, YearScores] = {}
-    for year in session.exec(select(ScoreYear).where(ScoreYear.organisation_id == organisation_id,
-                                                     ScoreYear.year_be.in_(wanted))):
+    for year in conn.execute(sa.select(year_c.year_be, year_c.reported_overall, year_c.reported_level,
+                                       year_c.overall_source, year_c.level_source)
+                             .where(year_c.organisation_id == organisation_id, year_c.year_be.in_(wanted))):
         scores = YearScores(year_be=year.year_be, reported_overall=year.reported_overall,
                             reported_level=year.reported_level)
         if year.overall_source:
@@ -148,27 +156,28 @@ def scores_for_years(session: Session, *, organisation_id: int, years: Iterable[
         if year.level_source:
             scores.sources["level"] = year.level_source
         result[year.year_be] = scores
-    rows = session.exec(select(ScoreValue).where(ScoreValue.organisation_id == organisation_id,
-                                                 ScoreValue.year_be.in_(wanted))
-                        .order_by(ScoreValue.year_be, ScoreValue.id))
-    for row in rows:
-        scores = result.setdefault(row.year_be, YearScores(year_be=row.year_be))
-        if row.kind == ScoreKind.TOOL.value:
-            scores.tools[row.key] = row.value
-        elif row.kind == ScoreKind.INDICATOR.value:
-            scores.indicators[int(row.key)] = row.value
-        elif row.kind == ScoreKind.QUESTION.value:
-            scores.questions[row.key] = row.value
-            if row.text:
-                scores.question_texts[row.key] = row.text
-            if row.advice:
-                scores.question_advice[row.key] = row.advice
-        elif row.kind == ScoreKind.EIT_PART.value:
-            scores.eit_parts[row.key] = row.value
+    rows = conn.execute(sa.select(value_c.year_be, value_c.kind, value_c.key, value_c.value, value_c.source,
+                                  value_c.text, value_c.advice)
+                        .where(value_c.organisation_id == organisation_id, value_c.year_be.in_(wanted))
+                        .order_by(value_c.year_be, value_c.id))
+    for year_be, kind, key, value, source, text, advice in rows:
+        scores = result.setdefault(year_be, YearScores(year_be=year_be))
+        if kind == ScoreKind.TOOL.value:
+            scores.tools[key] = value
+        elif kind == ScoreKind.INDICATOR.value:
+            scores.indicators[int(key)] = value
+        elif kind == ScoreKind.QUESTION.value:
+            scores.questions[key] = value
+            if text:
+                scores.question_texts[key] = text
+            if advice:
+                scores.question_advice[key] = advice
+        elif kind == ScoreKind.EIT_PART.value:
+            scores.eit_parts[key] = value
         else:
             continue
-        if row.source:
-            scores.sources[_source_key(row.kind, row.key)] = row.source
+        if source:
+            scores.sources[_source_key(kind, key)] = source
     return result
 
 
