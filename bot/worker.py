@@ -36,7 +36,8 @@ STOP_SECONDS = 15.0  # within gunicorn's and most platforms' grace period
 def main() -> None:
     configure_logging()
     try:
-        services = build_services()
+        # Its connections are in constant use: a dead one shows at the claim, which tries again.
+        services = build_services(pre_ping=False)
     except SettingsError as exc:
         print(f"tidtam worker: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
