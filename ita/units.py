@@ -15,6 +15,7 @@ otherwise as written; `known_unit` tells the caller which ones those are.
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import lru_cache
 
@@ -193,6 +194,15 @@ def _resolve_part(part: str) -> list[str]:
         return [position]
     cleaned = _SPACES.sub(" ", part).strip(" .,-–:;/")
     return [cleaned] if len(_squash(cleaned)) >= 2 else []
+
+
+@functools.lru_cache(maxsize=4096)
+def means_everyone(text: str) -> bool:
+    """Whether a responsible cell names every unit (one of its parts, or the whole).
+
+    Cached: summaries ask it of the same few hundred cells on every command.
+    """
+    return EVERYONE in split_responsible(text)
 
 
 def split_responsible(text: str) -> list[str]:

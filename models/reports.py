@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, Session, SQLModel, select
 
 from ita.cadence import is_due
-from ita.units import EVERYONE, split_responsible
-from models.db import UTCDateTime, utcnow
+from ita.units import means_everyone
+from models.db import UTCDateTime, read_rows, utcnow
 from models.org import Officer, Role
 from models.plan import Assignment, Measure, MeasureUnit, assigned_measures
 
@@ -108,6 +108,7 @@ def due_measures(session: Session, *, officer_id: int, period: date) -> list[Mea
     return [m for m in assigned_measures(session, officer_id=officer_id) if measure_is_due(m, period)]
 
 
+_OFFICER = Role.OFFICER.value  # read once per assignment row of every summary: not an enum lookup each time
 Party = tuple[str, int]  # ("unit", unit id) or ("officer", officer id): who owes one report per period
 
 
@@ -123,7 +124,7 @@ def responsible_party(*, officer_id: int, officer_unit_id: int | None, officer_r
     """
     via_unit = officer_unit_id is not None and (for_everyone or officer_unit_id in measure_unit_ids)
     if via_unit:
-        if officer_role != Role.OFFICER.value and source != "manual":
+        if officer_role != _OFFICER and source != "manual":
             return None
         return ("unit", officer_unit_id)
     return ("officer", officer_id)
@@ -137,7 +138,7 @@ def can_report(session: Session, *, officer: Officer, measure: Measure) -> bool:
         Assignment.measure_id == measure.id, Assignment.officer_id == officer.id, Assignment.active)).first()
     if assigned is not None:
         return True
-    if EVERYONE in split_responsible(measure.responsible_text):
+    if means_everyone(measure.responsible_text or ""):
         return True
     if officer.unit_id is None:
         return False
@@ -262,13 +263,13 @@ def latest_by_party(rows) -> dict[date, PartyReports]:
 def party_reports_between(session: Session, *, organisation_id: int, first: date, last: date
                           ) -> dict[date, PartyReports]:
     """The latest report per (measure, party) of each period from ``first`` to ``last``, in one query."""
-    rows = session.exec(
+    rows = read_rows(session,
         select(StatusReport.period, StatusReport.measure_id, StatusReport.officer_id, Officer.unit_id,
                StatusReport.status, StatusReport.percent)
         .join(Officer, Officer.id == StatusReport.officer_id)
         .where(StatusReport.organisation_id == organisation_id, StatusReport.period >= first,
                StatusReport.period <= last)
-        .order_by(StatusReport.updated_at, StatusReport.id)).all()
+        .order_by(StatusReport.updated_at, StatusReport.id))
     return latest_by_party(rows)
 
 
@@ -281,8 +282,8 @@ def measure_unit_links(session: Session, measure_ids: list[int]) -> dict[int, se
     """The units each measure names as responsible."""
     links: dict[int, set[int]] = {}
     for start in range(0, len(measure_ids), 500):
-        for measure_id, unit_id in session.exec(select(MeasureUnit.measure_id, MeasureUnit.unit_id).where(
-                MeasureUnit.measure_id.in_(measure_ids[start:start + 500]))).all():
+        for measure_id, unit_id in read_rows(session, select(MeasureUnit.measure_id, MeasureUnit.unit_id).where(
+                MeasureUnit.measure_id.in_(measure_ids[start:start + 500]))):
             links.setdefault(measure_id, set()).add(unit_id)
     return links
 
@@ -301,7 +302,7 @@ def reporting_snapshot(session: Session, *, organisation_id: int, period: date) 
     party_of: dict[tuple[int, int], Party] = {}
     for officer_id, source, unit_id, role, measure in rows:
         if measure.id not in everyone:
-            everyone[measure.id] = EVERYONE in split_responsible(measure.responsible_text)
+            everyone[measure.id] = means_everyone(measure.responsible_text or "")
         party = responsible_party(officer_id=officer_id, officer_unit_id=unit_id, officer_role=role, source=source,
                                   measure_unit_ids=links.get(measure.id, set()), for_everyone=everyone[measure.id])
         if party is None:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, select
 
 from ita.scores import YearScores
-from models.db import UTCDateTime, utcnow
+from models.db import UTCDateTime, read_rows, utcnow
 
 
 class ScoreKind(str, enum.Enum):
@@ -129,9 +129,8 @@ def save_year_scores(session: Session, *, organisation_id: int, scores: YearScor
 
 def available_years(session: Session, *, organisation_id: int) -> list[int]:
     """Assessment years with scores for an organisation, oldest first."""
-    years = ScoreYear.__table__.c
-    return list(session.connection().execute(
-        sa.select(years.year_be).where(years.organisation_id == organisation_id).order_by(years.year_be)).scalars())
+    return [year for (year,) in read_rows(session, select(ScoreYear.year_be).where(
+        ScoreYear.organisation_id == organisation_id).order_by(ScoreYear.year_be))]
 
 
 def scores_for_years(session: Session, *, organisation_id: int, years: Iterable[int]) -> dict[int, YearScores]:
@@ -143,12 +142,10 @@ def scores_for_years(session: Session, *, organisation_id: int, years: Iterable[
     wanted = sorted(set(years))
     if not wanted:
         return {}
-    conn = session.connection()
-    year_c, value_c = ScoreYear.__table__.c, ScoreValue.__table__.c
     result: dict[int, YearScores] = {}
-    for year in conn.execute(sa.select(year_c.year_be, year_c.reported_overall, year_c.reported_level,
-                                       year_c.overall_source, year_c.level_source)
-                             .where(year_c.organisation_id == organisation_id, year_c.year_be.in_(wanted))):
+    for year in read_rows(session, select(ScoreYear.year_be, ScoreYear.reported_overall, ScoreYear.reported_level,
+                                          ScoreYear.overall_source, ScoreYear.level_source)
+                          .where(ScoreYear.organisation_id == organisation_id, ScoreYear.year_be.in_(wanted))):
         scores = YearScores(year_be=year.year_be, reported_overall=year.reported_overall,
                             reported_level=year.reported_level)
         if year.overall_source:
@@ -156,10 +153,10 @@ def scores_for_years(session: Session, *, organisation_id: int, years: Iterable[
         if year.level_source:
             scores.sources["level"] = year.level_source
         result[year.year_be] = scores
-    rows = conn.execute(sa.select(value_c.year_be, value_c.kind, value_c.key, value_c.value, value_c.source,
-                                  value_c.text, value_c.advice)
-                        .where(value_c.organisation_id == organisation_id, value_c.year_be.in_(wanted))
-                        .order_by(value_c.year_be, value_c.id))
+    rows = read_rows(session, select(ScoreValue.year_be, ScoreValue.kind, ScoreValue.key, ScoreValue.value,
+                                     ScoreValue.source, ScoreValue.text, ScoreValue.advice)
+                     .where(ScoreValue.organisation_id == organisation_id, ScoreValue.year_be.in_(wanted))
+                     .order_by(ScoreValue.year_be, ScoreValue.id))
     for year_be, kind, key, value, source, text, advice in rows:
         scores = result.setdefault(year_be, YearScores(year_be=year_be))
         if kind == ScoreKind.TOOL.value:

@@ -46,7 +46,8 @@ from sqlmodel import Session, select
 from ita.cadence import is_due
 from ita.status import Status
 from ita.thai import fiscal_months, fiscal_year, normalize_text
-from ita.units import EVERYONE, canonical_unit, split_responsible
+from ita.units import canonical_unit, means_everyone
+from models.db import read_rows
 from models.org import Officer, Organisation, Unit, UnitAlias
 from models.plan import Assignment, Measure
 from models.reports import (
@@ -126,22 +127,22 @@ def load_plan(session: Session, *, organisation_id: int, fiscal_year_be: int) ->
     units: dict[int, str] = {}
     officers: dict[int, OfficerRow] = {}
     roles: dict[int, str] = {}
-    for o_id, name, unit_id, role, unit_name in session.exec(
+    for o_id, name, unit_id, role, unit_name in read_rows(session,
             select(Officer.id, Officer.name, Officer.unit_id, Officer.role, Unit.name)
             .outerjoin(Unit, sa.and_(Unit.id == Officer.unit_id, Unit.organisation_id == organisation_id))
-            .where(Officer.organisation_id == organisation_id, Officer.active)).all():
+            .where(Officer.organisation_id == organisation_id, Officer.active)):
         officers[o_id] = OfficerRow(o_id, name, unit_id)
         roles[o_id] = role
         if unit_id is not None and unit_name is not None:
             units[unit_id] = unit_name
-    rows = session.exec(
+    rows = read_rows(session,
         select(Assignment.officer_id, Assignment.source, Measure.responsible_text, Measure.id, Measure.ref,
                Measure.title, Measure.fiscal_year, Measure.period_start, Measure.period_end, Measure.cadence,
                Measure.source_line)
         .join(Measure, Measure.id == Assignment.measure_id)
         .where(Assignment.organisation_id == organisation_id, Assignment.active,
                Measure.organisation_id == organisation_id, Measure.fiscal_year.in_(years), Measure.active)
-        .order_by(Measure.fiscal_year, Measure.source_line, Measure.id, Assignment.officer_id)).all()
+        .order_by(Measure.fiscal_year, Measure.source_line, Measure.id, Assignment.officer_id))
     links = measure_unit_links(session, sorted({row[3] for row in rows}))
     measures: dict[int, MeasureRow] = {}
     everyone: dict[int, bool] = {}
@@ -151,7 +152,7 @@ def load_plan(session: Session, *, organisation_id: int, fiscal_year_be: int) ->
             continue
         m_id = columns[0]
         if m_id not in everyone:
-            everyone[m_id] = EVERYONE in split_responsible(responsible_text)
+            everyone[m_id] = means_everyone(responsible_text or "")
         party = responsible_party(officer_id=o_id, officer_unit_id=officers[o_id].unit_id, officer_role=roles[o_id],
                                   source=source, measure_unit_ids=links.get(m_id, set()),
                                   for_everyone=everyone[m_id])
@@ -460,10 +461,11 @@ def organisation_name(session: Session, organisation_id: int) -> str:
 
 def organisation_and_deadline_day(session: Session, organisation_id: int) -> tuple[str, int]:
     """The organisation's name and its schedule's deadline day (10 without a schedule), in one query."""
-    row = session.exec(
+    found = read_rows(session,
         select(Organisation.name, Schedule.deadline_day)
         .outerjoin(Schedule, Schedule.organisation_id == Organisation.id)
-        .where(Organisation.id == organisation_id)).first()
+        .where(Organisation.id == organisation_id))
+    row = found[0] if found else None
     if row is None:
         return "", DEFAULT_DEADLINE_DAY
     return row[0], row[1] if row[1] is not None else DEFAULT_DEADLINE_DAY
