@@ -177,13 +177,13 @@ def start_gunicorn(name: str, app: str, env: dict[str, str], log_dir: Path, *, p
 
 
 def start_workers(name: str, env: dict[str, str], log_dir: Path, count: int,
-                  command: list[str] | None = None) -> list[subprocess.Popen]:
+                  command: list[str] | None = None, cwd: Path = ROOT) -> list[subprocess.Popen]:
     """Start ``count`` worker processes (the Procfile's ``worker``, or ``command``) and wait until each listens."""
     procs = []
     for index in range(count):
         log_path = log_dir / f"worker-{name}-{index}.log"
         log = open(log_path, "wb")  # noqa: SIM115  (closed with the process)
-        proc = subprocess.Popen(command or [sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env, stdout=log,
+        proc = subprocess.Popen(command or [sys.executable, "-m", "bot.worker"], cwd=cwd, env=env, stdout=log,
                                 stderr=subprocess.STDOUT)
         procs.append(proc)
         deadline = time.monotonic() + 60
@@ -978,8 +978,9 @@ def measure(run: int, targets: list[dict[str, Any]], args, line_url: str, line_p
 class Variant:
     """One way of handling the stored events: the product's worker or the minimal one, N processes."""
 
-    handler: str  # product | minimal
+    handler: str  # product | minimal | before (the product's worker from another checkout)
     processes: int
+    checkout: Path = ROOT  # where the worker's code comes from
 
     def label(self, backend: str, variants: list[Variant]) -> str:
         if len(variants) == 1 and self.handler == "product":
@@ -990,16 +991,21 @@ class Variant:
     def command(self) -> list[str]:
         if self.handler == "minimal":
             return [sys.executable, str(ROOT / "bench" / "minimal_worker.py")]
-        return [sys.executable, "-m", "bot.worker"]
+        return [sys.executable, "-m", "bot.worker"]  # run in self.checkout
 
 
 def variants_of(args) -> list[Variant]:
-    """--handlers x --worker-processes: every combination (the minimal handler runs with one process)."""
+    """--handlers x --worker-processes: every combination (the minimal and before handlers run with one process)."""
     handlers = [h.strip() for h in args.handlers.split(",") if h.strip()]
     counts = [int(n) for n in str(args.worker_processes).split(",") if n.strip()]
     out = [Variant("product", n) for n in counts] if "product" in handlers else []
+    single = counts[0] if len(counts) == 1 else 1
+    if "before" in handlers:
+        if not args.before:
+            raise SystemExit("--handlers ...before needs --before PATH (a checkout of the code to compare with)")
+        out.append(Variant("before", single, Path(args.before).resolve()))
     if "minimal" in handlers:
-        out.append(Variant("minimal", counts[0] if len(counts) == 1 else 1))
+        out.append(Variant("minimal", single))
     return out
 
 
@@ -1048,7 +1054,8 @@ def bench_product(run: int, backend: str, args, line_url: str, line_pid: int, tm
                 env.update(DATABASE_URL=url, EVENT_HANDLERS=args.event_handlers)
                 # As the Procfile runs it: gunicorn stores and answers, the worker process(es) handle.
                 mine = start_workers(label.replace(":", "-") + f"-{run}", env, tmp, variant.processes
-                                     if args.event_handlers == "worker" else 0, command=variant.command())
+                                     if args.event_handlers == "worker" else 0, command=variant.command(),
+                                     cwd=variant.checkout)
                 workers += mine
                 server = start_gunicorn(label.replace(":", "-") + f"-{run}", "bot:create_app()", env, tmp)
                 servers.append(server)
@@ -1188,18 +1195,23 @@ def print_kinds(results: list[TargetResult]) -> None:
           "ev/s = the median of the rounds' backlog drain, first handled -> last handled; CPU ms per handled event; "
           "reply = bytes LINE received per event as the SDK serialises):")
     header = ("run", "target", "kind", "handled ev/s", "rounds", "worker ms", "db ms", "web ms", "line ms",
-              "reply B", "worker x min", "handled / min")
+              "reply B", "worker x min", "handled / min", "worker x before")
+
+    def same_run(r, kind: str, target: str):
+        return next((x for x in rows if x[0].run == r.run and x[1] == kind and x[0].target.endswith(target)), None)
+
     table = []
     for r, kind, rate, rates, cpu, size in rows:
-        floor = next((x for x in rows if x[0].run == r.run and x[1] == kind and x[0].target.endswith(":minimal")),
-                     None)
-        times = pace = "-"
+        floor, prior = same_run(r, kind, ":minimal"), same_run(r, kind, ":before")
+        times = pace = change = "-"
         if floor is not None and floor[0] is not r and floor[4].get("worker"):
             times = f"{cpu.get('worker', 0) / floor[4]['worker']:.1f}x"
             pace = f"{rate / floor[2]:.0%}" if floor[2] else "-"
+        if prior is not None and r not in (prior[0], floor and floor[0]) and prior[4].get("worker"):
+            change = f"{cpu.get('worker', 0) / prior[4]['worker']:.2f}x"
         table.append((str(r.run), r.target, kind, f"{rate:.0f}", ", ".join(f"{x:.0f}" for x in rates),
                       f"{cpu.get('worker', 0):.2f}", f"{cpu.get('db', 0):.2f}", f"{cpu.get('app', 0):.2f}",
-                      f"{cpu.get('line', 0):.2f}", f"{size:.0f}", times, pace))
+                      f"{cpu.get('line', 0):.2f}", f"{size:.0f}", times, pace, change))
     _print_rows(header, table)
 
 
@@ -1449,7 +1461,11 @@ def main() -> None:
     parser.add_argument("--handlers", default="product",
                         help="product, minimal or both (product,minimal): bench/minimal_worker.py handles the "
                              "same events with plain psycopg, the floor the product's handling is measured "
-                             "against; each handler has its own copy of the database and its own product web")
+                             "against; each handler has its own copy of the database and its own product web. "
+                             "Add before (with --before PATH) to run the product's worker from another "
+                             "checkout in the same rounds: a before/after of the handling code in one run")
+    parser.add_argument("--before", help="a checkout of the code to compare with (git worktree add PATH REV), "
+                                         "for --handlers ...before; it must use the same database schema")
     parser.add_argument("--kind-rounds", type=int, default=None,
                         help="rounds per kind of event alone (flow, tasks, summary, score), handling targets "
                              "taking turns, each round sent while the workers are paused (SIGSTOP) and then "
@@ -1484,7 +1500,7 @@ def main() -> None:
     if not 1 <= args.rounds <= 26:
         parser.error("--rounds must be between 1 and 26")
     if args.kind_rounds is None:
-        args.kind_rounds = 2 if "minimal" in args.handlers else 0
+        args.kind_rounds = 2 if "minimal" in args.handlers or "before" in args.handlers else 0
     if args.count_queries:
         count_queries(args)
         return
