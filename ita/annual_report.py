@@ -120,6 +120,11 @@ DOCX_HEADERS = (
 # A row estimated shorter than this many lines is kept on one page; a longer
 # one may break, since Word hides whatever of an unbreakable row passes the page.
 KEEP_ROW_LINES = 8
+# Space above a heading that follows a table. An empty 16 pt paragraph there
+# took a whole line (about 1 cm with Thai line heights) at the foot of the page,
+# which is often what made the next section's heading, header row and first
+# line miss the page and leave its last quarter empty.
+BLOCK_GAP_PT = 8
 # Roughly how many characters of 14 pt Thai fit in one centimetre of a cell.
 CHARS_PER_CM = 2.8
 SCORE_WIDTHS_CM = (2.0, 8.0, 3.0, 3.0, 3.6)
@@ -412,7 +417,7 @@ def write_docx(report: AnnualReport, path: str | Path, *, thai_digits: bool = Fa
     section.header_distance = section.footer_distance = Cm(1.0)
     _page_number_footer(section, thai_digits)
 
-    def paragraph(text: str = "", *, bold: bool = False, size: int = BODY_PT, align=None,
+    def paragraph(text: str = "", *, bold: bool = False, size: int = BODY_PT, align=None, space_before: float = 0,
                   space_after: float = 0, indent_cm: float = 0, first_line_cm: float = 0):
         para = document.add_paragraph()
         if text:
@@ -420,6 +425,8 @@ def write_docx(report: AnnualReport, path: str | Path, *, thai_digits: bool = Fa
         if align is not None:
             para.alignment = align
         para.paragraph_format.space_after = Pt(space_after)
+        if space_before:
+            para.paragraph_format.space_before = Pt(space_before)
         if indent_cm:
             para.paragraph_format.left_indent = Cm(indent_cm)
         if first_line_cm:
@@ -443,20 +450,27 @@ def write_docx(report: AnnualReport, path: str | Path, *, thai_digits: bool = Fa
 
     paragraph(MEASURES_HEADING, bold=True, space_after=4).paragraph_format.keep_with_next = True
     shown: list[str] = []
+    tables = 0
     for section_path, measures in _sections(report.measures):
         common = 0
         while common < min(len(shown), len(section_path)) and shown[common] == section_path[common]:
             common += 1
-        for heading in section_path[common:]:
-            paragraph(heading, bold=True, space_after=2).paragraph_format.keep_with_next = True
+        headings = section_path[common:]
+        if tables and not headings:
+            # Back in an outer section with no heading to repeat: Word would join two adjacent tables.
+            paragraph()
+        for index, heading in enumerate(headings):
+            gap = BLOCK_GAP_PT if tables and index == 0 else 0
+            paragraph(heading, bold=True, space_before=gap, space_after=2).paragraph_format.keep_with_next = True
         shown = section_path
         _measure_table(document, report, measures, t)
-        paragraph()
+        tables += 1
 
     if report.scores is not None:
         _score_section(report.scores, paragraph, document, t)
 
-    paragraph(OBSTACLES_HEADING, bold=True, space_after=2).paragraph_format.keep_with_next = True
+    paragraph(OBSTACLES_HEADING, bold=True, space_before=BLOCK_GAP_PT,
+              space_after=2).paragraph_format.keep_with_next = True
     if report.obstacles:
         for obstacle in report.obstacles:
             last = paragraph(BULLET + obstacle_line(obstacle), indent_cm=1.2, first_line_cm=-0.4)
@@ -526,7 +540,7 @@ def _keep_row_together(row) -> None:
 def _score_section(scores: ScoreComparison, paragraph, document, t: Callable[[str], str]) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    paragraph(SCORES_HEADING, bold=True, space_after=0).paragraph_format.keep_with_next = True
+    paragraph(SCORES_HEADING, bold=True, space_before=BLOCK_GAP_PT, space_after=0).paragraph_format.keep_with_next = True
     if scores.previous_year is not None:
         subtitle = SCORES_COMPARED.format(previous=scores.previous_year, current=scores.current_year)
     else:
@@ -550,7 +564,6 @@ def _score_section(scores: ScoreComparison, paragraph, document, t: Callable[[st
                 para.paragraph_format.keep_with_next = number < len(rows)
         _set_cell_widths(row, SCORE_WIDTHS_CM)
         _keep_row_together(row)
-    paragraph()
 
 
 def _table(document, headers: Iterable[str], widths: tuple[float, ...], t: Callable[[str], str]):
