@@ -128,6 +128,11 @@ BLOCK_GAP_PT = 8
 # Roughly how many characters of 14 pt Thai fit in one centimetre of a cell.
 CHARS_PER_CM = 2.8
 SCORE_WIDTHS_CM = (2.0, 8.0, 3.0, 3.0, 3.6)
+# The score table may break across pages, but never leaves fewer than this many
+# rows with its heading nor carries fewer over. Chaining all of its dozen-odd rows
+# made it one block of about 80% of a page (Thai lines are about 24 pt tall at
+# 14 pt), which left the page before it up to that empty.
+SCORE_KEEP_ROWS = 3
 HEADER_FILL = "D9E2F3"
 XLSX_MEASURE_WIDTHS = (24, 40, 48, 22, 20, 55, 42)
 XLSX_VERSION_WIDTHS = (9, 36, 22, 18, 14, 8, 20, 8, 50, 40, 40, 10, 22, 12, 20)
@@ -556,12 +561,13 @@ def _score_section(scores: ScoreComparison, paragraph, document, t: Callable[[st
         rows.append((["", SCORE_LEVEL, scores.previous_level or "-", scores.current_level or "-", ""], True))
     for number, (values, bold) in enumerate(rows, start=1):
         row = table.add_row()
+        # Keep-with-next on a row's paragraphs keeps the row with the next one.
+        keep = number < SCORE_KEEP_ROWS or len(rows) - SCORE_KEEP_ROWS < number < len(rows)
         for index, (cell, value) in enumerate(zip(row.cells, values)):
             align = WD_ALIGN_PARAGRAPH.LEFT if index == 1 else WD_ALIGN_PARAGRAPH.CENTER
             _fill_cell(cell, t(value), bold=bold, align=align)
-            # A dozen short rows read best on one page: chain each row to the next.
             for para in cell.paragraphs:
-                para.paragraph_format.keep_with_next = number < len(rows)
+                para.paragraph_format.keep_with_next = keep
         _set_cell_widths(row, SCORE_WIDTHS_CM)
         _keep_row_together(row)
 
