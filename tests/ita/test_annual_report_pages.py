@@ -97,3 +97,20 @@ def test_the_score_table_may_break_between_its_middle_rows(tmp_path):
     assert keeps_with_next(rows[-2]) and not keeps_with_next(rows[-1])
     assert not all(keeps_with_next(row) for row in rows[:-1]), "the whole table moves as one block"
     assert not any(keeps_with_next(row) for row in rows[4:-4])
+
+
+def cant_split(row) -> bool:
+    return row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+
+
+def test_only_short_rows_are_unbreakable(tmp_path):
+    # An unbreakable row that misses the page leaves its height empty at the foot of
+    # the page. Rows of up to 8 estimated lines (40% of a page) were kept whole, and
+    # reports of short chat answers, where most rows are 5 to 8 lines, had pages
+    # half empty. A row of six short steps may now break; a two-line row may not.
+    six_steps = "\n".join(f"{n}. ขั้นตอนที่ {n}" for n in range(1, 7))
+    body = body_of(report_of([measure(1, SECTION_ONE, steps=six_steps), measure(2, SECTION_ONE)]), tmp_path)
+    header, long_row, short_row = body.find(qn("w:tbl")).findall(qn("w:tr"))
+    assert cant_split(header)
+    assert not cant_split(long_row)
+    assert cant_split(short_row)
