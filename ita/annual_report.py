@@ -120,9 +120,9 @@ DOCX_HEADERS = (
 # A row estimated at no more than this many lines is kept on one page; a longer
 # one may break, since Word hides whatever of an unbreakable row passes the page.
 # An unbreakable row that misses the page leaves its own height empty above it:
-# 8 lines (14 pt Thai takes about 24 pt a line) were 40% of the 17 cm of text, and
-# reports of short chat answers, where most rows are that short, had pages half
-# empty. 4 lines keep that under a fifth of a page.
+# 8 lines (14 pt Thai takes about 24 pt a line) were 40% of the 17 cm text area,
+# and reports of short chat answers, where most rows are that short, had pages
+# half empty. 4 lines keep it to about a fifth of a page.
 KEEP_ROW_LINES = 4
 # Space above a heading that follows a table. An empty 16 pt paragraph there
 # took a whole line (about 1 cm with Thai line heights) at the foot of the page,
