@@ -117,12 +117,26 @@ DOCX_HEADERS = (
     "สรุปผลการดำเนินการ",
     "ผลลัพธ์/\nความสำเร็จ",
 )
-# A row estimated shorter than this many lines is kept on one page; a longer
+# A row estimated at no more than this many lines is kept on one page; a longer
 # one may break, since Word hides whatever of an unbreakable row passes the page.
-KEEP_ROW_LINES = 8
+# An unbreakable row that misses the page leaves its own height empty above it:
+# 8 lines (14 pt Thai takes about 24 pt a line) were 40% of the 17 cm text area,
+# and reports of short chat answers, where most rows are that short, had pages
+# half empty. 4 lines keep it to about a fifth of a page.
+KEEP_ROW_LINES = 4
+# Space above a heading that follows a table. An empty 16 pt paragraph there
+# took a whole line (about 1 cm with Thai line heights) at the foot of the page,
+# which is often what made the next section's heading, header row and first
+# line miss the page and leave its last quarter empty.
+BLOCK_GAP_PT = 8
 # Roughly how many characters of 14 pt Thai fit in one centimetre of a cell.
 CHARS_PER_CM = 2.8
 SCORE_WIDTHS_CM = (2.0, 8.0, 3.0, 3.0, 3.6)
+# The score table may break across pages, but never leaves fewer than this many
+# rows with its heading nor carries fewer over. Chaining all of its dozen-odd rows
+# made it one block of about 80% of a page (Thai lines are about 24 pt tall at
+# 14 pt), which left the page before it up to that empty.
+SCORE_KEEP_ROWS = 3
 HEADER_FILL = "D9E2F3"
 XLSX_MEASURE_WIDTHS = (24, 40, 48, 22, 20, 55, 42)
 XLSX_VERSION_WIDTHS = (9, 36, 22, 18, 14, 8, 20, 8, 50, 40, 40, 10, 22, 12, 20)
@@ -412,7 +426,7 @@ def write_docx(report: AnnualReport, path: str | Path, *, thai_digits: bool = Fa
     section.header_distance = section.footer_distance = Cm(1.0)
     _page_number_footer(section, thai_digits)
 
-    def paragraph(text: str = "", *, bold: bool = False, size: int = BODY_PT, align=None,
+    def paragraph(text: str = "", *, bold: bool = False, size: int = BODY_PT, align=None, space_before: float = 0,
                   space_after: float = 0, indent_cm: float = 0, first_line_cm: float = 0):
         para = document.add_paragraph()
         if text:
@@ -420,6 +434,8 @@ def write_docx(report: AnnualReport, path: str | Path, *, thai_digits: bool = Fa
         if align is not None:
             para.alignment = align
         para.paragraph_format.space_after = Pt(space_after)
+        if space_before:
+            para.paragraph_format.space_before = Pt(space_before)
         if indent_cm:
             para.paragraph_format.left_indent = Cm(indent_cm)
         if first_line_cm:
@@ -443,20 +459,27 @@ def write_docx(report: AnnualReport, path: str | Path, *, thai_digits: bool = Fa
 
     paragraph(MEASURES_HEADING, bold=True, space_after=4).paragraph_format.keep_with_next = True
     shown: list[str] = []
+    tables = 0
     for section_path, measures in _sections(report.measures):
         common = 0
         while common < min(len(shown), len(section_path)) and shown[common] == section_path[common]:
             common += 1
-        for heading in section_path[common:]:
-            paragraph(heading, bold=True, space_after=2).paragraph_format.keep_with_next = True
+        headings = section_path[common:]
+        if tables and not headings:
+            # Back in an outer section with no heading to repeat: Word would join two adjacent tables.
+            paragraph()
+        for index, heading in enumerate(headings):
+            gap = BLOCK_GAP_PT if tables and index == 0 else 0
+            paragraph(heading, bold=True, space_before=gap, space_after=2).paragraph_format.keep_with_next = True
         shown = section_path
         _measure_table(document, report, measures, t)
-        paragraph()
+        tables += 1
 
     if report.scores is not None:
         _score_section(report.scores, paragraph, document, t)
 
-    paragraph(OBSTACLES_HEADING, bold=True, space_after=2).paragraph_format.keep_with_next = True
+    paragraph(OBSTACLES_HEADING, bold=True, space_before=BLOCK_GAP_PT,
+              space_after=2).paragraph_format.keep_with_next = True
     if report.obstacles:
         for obstacle in report.obstacles:
             last = paragraph(BULLET + obstacle_line(obstacle), indent_cm=1.2, first_line_cm=-0.4)
@@ -526,7 +549,7 @@ def _keep_row_together(row) -> None:
 def _score_section(scores: ScoreComparison, paragraph, document, t: Callable[[str], str]) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    paragraph(SCORES_HEADING, bold=True, space_after=0).paragraph_format.keep_with_next = True
+    paragraph(SCORES_HEADING, bold=True, space_before=BLOCK_GAP_PT, space_after=0).paragraph_format.keep_with_next = True
     if scores.previous_year is not None:
         subtitle = SCORES_COMPARED.format(previous=scores.previous_year, current=scores.current_year)
     else:
@@ -542,15 +565,15 @@ def _score_section(scores: ScoreComparison, paragraph, document, t: Callable[[st
         rows.append((["", SCORE_LEVEL, scores.previous_level or "-", scores.current_level or "-", ""], True))
     for number, (values, bold) in enumerate(rows, start=1):
         row = table.add_row()
+        # Keep-with-next on a row's paragraphs keeps the row with the next one.
+        keep = number < SCORE_KEEP_ROWS or len(rows) - SCORE_KEEP_ROWS < number < len(rows)
         for index, (cell, value) in enumerate(zip(row.cells, values)):
             align = WD_ALIGN_PARAGRAPH.LEFT if index == 1 else WD_ALIGN_PARAGRAPH.CENTER
             _fill_cell(cell, t(value), bold=bold, align=align)
-            # A dozen short rows read best on one page: chain each row to the next.
             for para in cell.paragraphs:
-                para.paragraph_format.keep_with_next = number < len(rows)
+                para.paragraph_format.keep_with_next = keep
         _set_cell_widths(row, SCORE_WIDTHS_CM)
         _keep_row_together(row)
-    paragraph()
 
 
 def _table(document, headers: Iterable[str], widths: tuple[float, ...], t: Callable[[str], str]):
