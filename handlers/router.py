@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qsl
 
+import sqlalchemy as sa
 from linebot.v3.webhooks import (
     Event,
     FileMessageContent,
@@ -44,6 +45,12 @@ from models import Conversation, DeliveryPause, Officer, Role, utcnow
 log = logging.getLogger(__name__)
 
 CANCEL_WORDS = ("ยกเลิก", "cancel")
+# Built once: every event runs it, and building a select costs more CPU than running it.
+_OFFICER_AND_CONVERSATION = (
+    select(Officer, Conversation)
+    .outerjoin(Conversation, Conversation.line_user_id == Officer.line_user_id)
+    .where(Officer.line_user_id == sa.bindparam("user_id"))
+)
 MAX_TEXT = 2000  # longer texts are refused politely rather than stored
 
 
@@ -100,11 +107,7 @@ def _context(services: Services, session: Session, event: Event, event_id: str) 
     officer = conversation = None
     if user_id:
         # The officer and their open conversation (if any) in one round trip: nearly every event needs both.
-        found = session.exec(
-            select(Officer, Conversation)
-            .outerjoin(Conversation, Conversation.line_user_id == Officer.line_user_id)
-            .where(Officer.line_user_id == user_id)
-        ).first()
+        found = session.execute(_OFFICER_AND_CONVERSATION, {"user_id": user_id}).first()
         if found is not None:
             officer, conversation = found
     return Context(

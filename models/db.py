@@ -98,14 +98,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def read_rows(session: Session, statement: sa.Select) -> list[sa.Row]:
+def read_rows(session: Session, statement: sa.Select, params: dict | None = None) -> list[sa.Row]:
     """Run a select of columns as plain Core rows, after flushing the session's pending changes.
 
     For reads on every chat command (summaries, scores): loading rows through the
     ORM costs more CPU than the query itself, and these need no entities.
     """
     session.flush()
-    return session.connection().execute(statement).all()
+    return session.connection().execute(statement, params).all()
 
 
 def database_ok(engine: Engine) -> tuple[bool, str]:

@@ -78,16 +78,21 @@ class Assignment(SQLModel, table=True):
 
 # -- queries ------------------------------------------------------------------------------------
 
+# Built once, as every chat command's queries are: building a select costs more CPU than running it.
+_ASSIGNED = (
+    select(Measure)
+    .join(Assignment, Assignment.measure_id == Measure.id)
+    .where(Assignment.officer_id == sa.bindparam("officer_id"), Assignment.active, Measure.active)
+    .order_by(Measure.fiscal_year, Measure.source_line, Measure.id)
+)
+_ASSIGNED_IN_YEAR = _ASSIGNED.where(Measure.fiscal_year == sa.bindparam("fiscal_year"))
+
+
 def assigned_measures(session: Session, *, officer_id: int, fiscal_year: int | None = None) -> list[Measure]:
     """Every active measure actively assigned to the officer (of one fiscal year if given), in plan order."""
-    query = (
-        select(Measure)
-        .join(Assignment, Assignment.measure_id == Measure.id)
-        .where(Assignment.officer_id == officer_id, Assignment.active, Measure.active)
-    )
-    if fiscal_year is not None:
-        query = query.where(Measure.fiscal_year == fiscal_year)
-    return list(session.exec(query.order_by(Measure.fiscal_year, Measure.source_line, Measure.id)).all())
+    if fiscal_year is None:
+        return list(session.scalars(_ASSIGNED, {"officer_id": officer_id}))
+    return list(session.scalars(_ASSIGNED_IN_YEAR, {"officer_id": officer_id, "fiscal_year": fiscal_year}))
 
 
 ORG_MATCH_CUTOFF = 92

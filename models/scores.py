@@ -127,10 +127,22 @@ def save_year_scores(session: Session, *, organisation_id: int, scores: YearScor
     return kept
 
 
+# Built once: a score question runs them (building a select costs more CPU than running it).
+_YEARS = select(ScoreYear.year_be).where(ScoreYear.organisation_id == sa.bindparam("org")).order_by(ScoreYear.year_be)
+_YEAR_ROWS = select(ScoreYear.year_be, ScoreYear.reported_overall, ScoreYear.reported_level, ScoreYear.overall_source,
+                    ScoreYear.level_source).where(ScoreYear.organisation_id == sa.bindparam("org"),
+                                                  ScoreYear.year_be.in_(sa.bindparam("years", expanding=True)))
+_VALUES = (
+    select(ScoreValue.year_be, ScoreValue.kind, ScoreValue.key, ScoreValue.value, ScoreValue.source, ScoreValue.text,
+           ScoreValue.advice)
+    .where(ScoreValue.organisation_id == sa.bindparam("org"), ScoreValue.year_be.in_(sa.bindparam("years", expanding=True)))
+    .order_by(ScoreValue.year_be, ScoreValue.id)
+)
+
+
 def available_years(session: Session, *, organisation_id: int) -> list[int]:
     """Assessment years with scores for an organisation, oldest first."""
-    return [year for (year,) in read_rows(session, select(ScoreYear.year_be).where(
-        ScoreYear.organisation_id == organisation_id).order_by(ScoreYear.year_be))]
+    return [year for (year,) in read_rows(session, _YEARS, {"org": organisation_id})]
 
 
 def scores_for_years(session: Session, *, organisation_id: int, years: Iterable[int]) -> dict[int, YearScores]:
@@ -143,9 +155,8 @@ def scores_for_years(session: Session, *, organisation_id: int, years: Iterable[
     if not wanted:
         return {}
     result: dict[int, YearScores] = {}
-    for year in read_rows(session, select(ScoreYear.year_be, ScoreYear.reported_overall, ScoreYear.reported_level,
-                                          ScoreYear.overall_source, ScoreYear.level_source)
-                          .where(ScoreYear.organisation_id == organisation_id, ScoreYear.year_be.in_(wanted))):
+    params = {"org": organisation_id, "years": wanted}
+    for year in read_rows(session, _YEAR_ROWS, params):
         scores = YearScores(year_be=year.year_be, reported_overall=year.reported_overall,
                             reported_level=year.reported_level)
         if year.overall_source:
@@ -153,10 +164,7 @@ def scores_for_years(session: Session, *, organisation_id: int, years: Iterable[
         if year.level_source:
             scores.sources["level"] = year.level_source
         result[year.year_be] = scores
-    rows = read_rows(session, select(ScoreValue.year_be, ScoreValue.kind, ScoreValue.key, ScoreValue.value,
-                                     ScoreValue.source, ScoreValue.text, ScoreValue.advice)
-                     .where(ScoreValue.organisation_id == organisation_id, ScoreValue.year_be.in_(wanted))
-                     .order_by(ScoreValue.year_be, ScoreValue.id))
+    rows = read_rows(session, _VALUES, params)
     for year_be, kind, key, value, source, text, advice in rows:
         scores = result.setdefault(year_be, YearScores(year_be=year_be))
         if kind == ScoreKind.TOOL.value:
