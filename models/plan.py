@@ -341,9 +341,10 @@ def find_measure(session: Session, *, organisation_id: int, number: str,
     query = select(Measure).where(Measure.organisation_id == organisation_id, Measure.active)
     if fiscal_year is not None:
         query = query.where(Measure.fiscal_year == fiscal_year)
-    candidates = list(session.exec(query.order_by(Measure.fiscal_year.desc(), Measure.source_line)).all())
-    found = [m for m in candidates if m.ref == wanted] or [
-        m for m in candidates if normalize_measure_number(m.number) == wanted]
+    query = query.order_by(Measure.fiscal_year.desc(), Measure.source_line)
+    # The short ref is what people type: look it up first, and read every measure only when it misses.
+    found = list(session.scalars(query.where(Measure.ref == wanted))) or [
+        m for m in session.scalars(query) if normalize_measure_number(m.number) == wanted]
     if found:
         latest = found[0].fiscal_year
         found = [m for m in found if m.fiscal_year == latest]
