@@ -321,9 +321,10 @@ class YearScores:
     def computed_tools(self) -> dict[str, float]:
         """Return tool scores from complete indicator sets, else as reported."""
         result: dict[str, float] = {}
+        from_indicators = tool_scores(self.indicators)
         for tool, numbers in TOOL_INDICATORS.items():
             if all(n in self.indicators for n in numbers):
-                result[tool] = tool_scores({n: self.indicators[n] for n in numbers})[tool]
+                result[tool] = from_indicators[tool]
             elif tool in self.tools:
                 result[tool] = self.tools[tool]
         return result
