@@ -6,7 +6,6 @@ fed by the app in EVENT_HANDLERS=worker mode through /callback.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from devkit.event_builder import body_of, sign
 from models import EventStatus, WebhookEvent
 from tests.chat import Chat
 from tests.conftest import CHANNEL_SECRET
+from tests.processes import Worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,26 +36,6 @@ def _env(settings_overrides: dict) -> dict[str, str]:
         "GENERATED_DIR": settings_overrides["generated_dir"], "PYTHONPATH": str(ROOT), "WORKER_NICE": "0",
     })
     return env
-
-
-class Worker:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.log = log
-        with open(log, "ab") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env,
-                                         stdout=out, stderr=subprocess.STDOUT)
-
-    def wait_started(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while "handling webhook events" not in self.log.read_text():
-            assert self.proc.poll() is None, self.log.read_text()[-2000:]
-            assert time.monotonic() < deadline, "the worker did not start:\n" + self.log.read_text()[-2000:]
-            time.sleep(0.05)
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=30)
 
 
 @pytest.fixture

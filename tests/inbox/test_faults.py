@@ -37,6 +37,7 @@ from models import EventStatus, WebhookEvent, make_engine, utcnow
 from tests.chat import Chat
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, _truncate_all
 from tests.factories import make_world
+from tests.processes import Worker
 from tests.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -448,35 +449,6 @@ def test_a_mark_lost_with_its_connection_is_written_on_a_fresh_one(chat, line, s
     assert cut and cut[0] >= 1  # the handler's own connection among them
     assert _rows(session)[first["webhookEventId"]].status == EventStatus.DONE.value  # no sweeper, no wait
     assert chat.post([second]).kinds == ["reply"]  # the chat's next step is not held up
-
-
-class Worker:
-    """``python -m bot.worker`` as the Procfile runs it, beside a Gunicorn in EVENT_HANDLERS=worker mode."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.log = log
-        with open(log, "ab") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bot.worker"], cwd=ROOT, env=env,
-                                         stdout=out, stderr=subprocess.STDOUT)
-
-    def wait_started(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while "handling webhook events" not in self.log.read_text():
-            assert self.proc.poll() is None, self.log.read_text()[-2000:]
-            assert time.monotonic() < deadline, "the worker did not start:\n" + self.log.read_text()[-2000:]
-            time.sleep(0.05)
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 STALE = 3  # WEBHOOK_STALE_SECONDS for the burst tests: a dead holder's claim is taken back after 3 s
