@@ -539,12 +539,17 @@ class _Formatter(string.Formatter):
 _FORMATTERS = {language: _Formatter(language) for language in LANGUAGES}
 
 
+def require_message(owner: object, message: object) -> None:
+    """Refuse a bare string where a `Message` belongs, so no English-only sentence creeps in."""
+    if not isinstance(message, Message):
+        raise TypeError(f"{type(owner).__name__} takes an ita.messages.Message, not {type(message).__name__}")
+
+
 class MessageError(Exception):
     """An importer's stop whose reason is a `Message`: ``str()`` the English line, ``.message`` both languages."""
 
     def __init__(self, message: Message) -> None:
-        if not isinstance(message, Message):
-            raise TypeError(f"{type(self).__name__} takes an ita.messages.Message, not {type(message).__name__}")
+        require_message(self, message)
         super().__init__(" ".join(message.en().split()))
         self.message = message
 

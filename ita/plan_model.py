@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ita.messages import Message, MessageError, at_line
+from ita.messages import Message, MessageError, at_line, require_message
 
 
 class PlanImportError(MessageError):
@@ -78,6 +78,9 @@ class PlanWarning:
 
     line: int | None
     what: Message
+
+    def __post_init__(self) -> None:
+        require_message(self, self.what)
 
     @property
     def message(self) -> str:

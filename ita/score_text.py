@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ita.documents import DocumentReadError, Paragraph, SourceDocument, read_document
-from ita.messages import Message, MessageError, at_line, joined, msg
+from ita.messages import Message, MessageError, at_line, joined, msg, require_message
 from ita.scores import (
     INDICATORS,
     TOLERANCE,
@@ -106,6 +106,9 @@ class ScoreWarning:
 
     line: int | None
     what: Message
+
+    def __post_init__(self) -> None:
+        require_message(self, self.what)
 
     @property
     def message(self) -> str:
