@@ -19,6 +19,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
+from ita.messages import Message, joined, msg
 from ita.periods import parse_period
 from ita.plan_model import PlanDocument, PlanImportError, PlanMeasure, PlanWarning
 from ita.scores import find_question_code, match_indicator, normalize_question_code
@@ -241,7 +242,7 @@ class PlanBuilder:
         self.prologue: list[list[str]] = [[]]
         self.all_text: list[str] = []
 
-    def warn(self, line: int | None, message: str) -> None:
+    def warn(self, line: int | None, message: Message) -> None:
         self.warnings.append(PlanWarning(line, message))
 
     # -- feeding ----------------------------------------------------------------
@@ -378,7 +379,7 @@ class PlanBuilder:
         # cells past the header's last column may be misplaced data.
         extra = [clean_text(t) for t in texts[self.header_width :] if clean_text(t)]
         if extra:
-            self.warn(line, f"Row has more cells than the header; ignored: {' | '.join(extra)[:120]!r}")
+            self.warn(line, msg("plan.extra_cells", cells=" | ".join(extra)[:120]))
 
         title_raw = " ".join(values.pop(vocab.FIELD_TITLE, []))
         number_cell = " ".join(values.pop(vocab.FIELD_NUMBER, []))
@@ -416,7 +417,7 @@ class PlanBuilder:
             # A measure without a title cannot be followed up: a second header row (ต.ค. พ.ย. …)
             # or a row of notes.  Say so rather than store an empty measure.
             shown = " | ".join(clean_text(t) for t in texts if clean_text(t))[:80]
-            self.warn(line, f"Row has no measure title; not imported: {shown!r}")
+            self.warn(line, msg("plan.no_title", cells=shown))
             return
         section = self._section_for(values.pop(vocab.FIELD_SECTION, []))
         draft = _Draft(line=line, section=section, number=number, title=title)
@@ -429,7 +430,7 @@ class PlanBuilder:
     def _split_measures(self, line: int, items: list[tuple[str, str]], values: dict[str, list[str]]) -> None:
         """One cell numbering several measures ("1. … 2. …"): one measure each, sharing the row's other cells."""
         section = self._section_for(values.pop(vocab.FIELD_SECTION, []))
-        self.warn(line, f"The measure cell numbers {len(items)} measures; each is imported with the row's other cells.")
+        self.warn(line, msg("plan.split_cell", count=len(items)))
         for number, title in items:
             draft = _Draft(line=line, section=section, number=number, title=title)
             for field_name, texts_ in values.items():
@@ -475,12 +476,9 @@ class PlanBuilder:
     def finish(self) -> PlanDocument:
         """Resolve names, years, periods and keys; raise PlanImportError when nothing usable."""
         if not self.seen_measure_header:
-            raise PlanImportError(
-                "No measure table found: expected a header row with a มาตรการ/แนวทาง column "
-                "and ผู้รับผิดชอบ, ระยะเวลาดำเนินการ or ขั้นตอน columns."
-            )
+            raise PlanImportError(msg("plan.no_table_below_header"))
         if not self.drafts:
-            raise PlanImportError("The measure table has a header but no measure rows.")
+            raise PlanImportError(msg("plan.no_rows"))
 
         title = self._document_title()
         org_name, variants = self._org_name()
@@ -535,12 +533,12 @@ class PlanBuilder:
         family = [n for n in counts if n == anchor or fuzz.ratio(n, anchor) >= 60]
         best = max(family, key=lambda n: (counts[n], -first_seen[n]))
         if len(family) > 1:
-            spelt = ", ".join(f"{n!r} ×{counts[n]}" for n in sorted(family, key=lambda n: -counts[n]))
-            self.warn(
-                None,
-                f"The organisation's name is spelt {len(family)} ways ({spelt}); "
-                f"using the most frequent, {kind + best!r}. To use another, name it (--org on the command line).",
+            spelt = joined(
+                (msg("plan.spelling", name=n, times=counts[n]) for n in sorted(family, key=lambda n: -counts[n])),
+                ", ",
+                ", ",
             )
+            self.warn(None, msg("plan.org_spellings", count=len(family), spellings=spelt, name=kind + best))
         return f"{kind}{best}", family
 
     def _place(self, variants: list[str], org_name: str | None) -> tuple[str | None, str | None]:
@@ -550,10 +548,7 @@ class PlanBuilder:
         if district and variants and org_name:
             chosen = next((v for v in variants if org_name.endswith(v)), None)
             if chosen and district != chosen and district in variants:
-                self.warn(
-                    None,
-                    f"District {district!r} is spelt like a variant of the organisation's name; using {chosen!r}.",
-                )
+                self.warn(None, msg("plan.district_variant", district=district, chosen=chosen))
                 district = chosen
         return district, province
 
@@ -562,7 +557,7 @@ class PlanBuilder:
             given = self.fiscal_year_be
             year = expand_be_year(given) if isinstance(given, int) and given >= 0 else None
             if year is None or not 2400 <= year < 3000:
-                raise PlanImportError(f"{given!r} is not a fiscal year; give it in Buddhist era, e.g. 2568.")
+                raise PlanImportError(msg("plan.bad_year", given=given))
             return year
         for text in (title or "", self._prologue_text()):
             year = _year_in(text)
@@ -575,9 +570,9 @@ class PlanBuilder:
                 ends.append(fiscal_year(period.end))
         if ends:
             year = Counter(ends).most_common(1)[0][0]
-            self.warn(None, f"No fiscal year in the title; guessed {year} from the measures' periods.")
+            self.warn(None, msg("plan.year_guessed", year=year))
             return year
-        self.warn(None, "No fiscal year found; periods without a year could not be read.")
+        self.warn(None, msg("plan.no_year"))
         return None
 
     def _measure(self, draft: _Draft, year: int | None) -> PlanMeasure:
@@ -586,10 +581,10 @@ class PlanBuilder:
         responsible_text = draft.text(vocab.FIELD_RESPONSIBLE)
         units = split_responsible(responsible_text)
         if not responsible_text:
-            self.warn(line, f"Measure {title[:40]!r} has no responsible unit.")
+            self.warn(line, msg("plan.no_unit", title=title[:40]))
         for unit in units:
             if unit != EVERYONE and not unit.startswith(PERSON_PREFIX) and known_unit(unit) is None:
-                self.warn(line, f"Unknown responsible unit {unit!r}; check the spelling or add the unit.")
+                self.warn(line, msg("plan.unknown_unit", unit=unit))
 
         period_text = self._period_text(draft)
         ticked = self._ticked_months(draft)
@@ -658,10 +653,7 @@ class PlanBuilder:
 
         span = (months[-1] - 10) % 12 - (months[0] - 10) % 12 + 1
         if span != len(months):
-            self.warn(
-                line,
-                f"Ticked in {len(months)} months of {span}; followed up from the first ticked month to the last.",
-            )
+            self.warn(line, msg("plan.ticks_gap", ticked=len(months), span=span))
         return first_day(months[0]), first_day(months[-1]), False
 
     @staticmethod
@@ -678,17 +670,17 @@ class PlanBuilder:
         period = parse_period(text or None, year)
         if period is None:
             if text:
-                self.warn(line, f"Could not read the period {text!r} and no fiscal year is known.")
+                self.warn(line, msg("plan.period_unreadable_no_year", text=text))
             else:
-                self.warn(line, "No period given and no fiscal year is known.")
+                self.warn(line, msg("plan.no_period_no_year"))
             return None, None, False
         if period.assumed:
             if text:
-                self.warn(line, f"Could not read the period {text!r}; assuming the whole fiscal year {year}.")
+                self.warn(line, msg("plan.period_unreadable", text=text, year=year))
             else:
-                self.warn(line, f"No period given; assuming the whole fiscal year {year}.")
+                self.warn(line, msg("plan.no_period", year=year))
         elif period.note:
-            self.warn(line, f"Period {text!r} read as {period.start:%Y-%m} to {period.end:%Y-%m}: {period.note}")
+            self.warn(line, msg("plan.period_note", text=text, start=period.start, end=period.end, note=period.note))
         return period.start, period.end, period.assumed
 
     def _cadence(self, line: int, draft: _Draft, period_text: str) -> str:
@@ -697,7 +689,7 @@ class PlanBuilder:
             cadence = _cadence_in(stated)
             if cadence:
                 return cadence
-            self.warn(line, f"Unknown reporting frequency {stated!r}; using monthly.")
+            self.warn(line, msg("plan.unknown_cadence", stated=stated))
             return vocab.CADENCE_MONTHLY
         for text in (period_text, draft.title, draft.text(vocab.FIELD_STEPS, " ")):
             cadence = _cadence_in(text)
@@ -719,8 +711,7 @@ class PlanBuilder:
             if measure.number:
                 self.warn(
                     measure.source_line,
-                    f"Measure number {measure.number} is used again (first on line {first_line[base]}); "
-                    f"keyed as {measure.key!r}.",
+                    msg("plan.number_again", number=measure.number, first=first_line[base], key=measure.key),
                 )
 
 

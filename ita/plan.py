@@ -9,7 +9,8 @@ The stages, one module each:
    units, periods and indicator links.
 
 `read_plan(path)` runs them all.  Anything that cannot be used raises
-`PlanImportError` with one plain-English line; when no table reading is
+`PlanImportError` whose ``str()`` is one plain-English line and whose
+``message`` (`ita.messages.Message`) also says it in Thai; when no table reading is
 clearly right it raises the subclass `PlanTableChoiceError`, whose
 ``candidates`` list the tables and columns, and the caller passes the
 admin's choice back as ``columns={"measure": 2, "unit": 3, "period": 5}``
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from ita.documents import DocumentReadError, Paragraph, SourceDocument, read_document
 from ita.measures import PlanBuilder
+from ita.messages import msg
 from ita.plan_model import (
     CandidateColumn,
     PlanDocument,
@@ -71,7 +73,7 @@ def read_plan(
     try:
         document = read_document(path)
     except DocumentReadError as error:
-        raise PlanImportError(str(error)) from None
+        raise PlanImportError(error.message) from None
     return read_plan_document(
         document, fiscal_year_be=fiscal_year_be, org_name=org_name, columns=columns, tables=tables
     )
@@ -87,15 +89,14 @@ def read_plan_document(
 ) -> PlanDocument:
     """Read the measures of a document already in the intermediate form."""
     if document.is_empty():
-        raise PlanImportError("The document is empty.")
+        raise PlanImportError(msg("plan.empty"))
     try:
         return _read(document, fiscal_year_be, org_name, columns, tables)
     except PlanImportError:
         raise
     except Exception as error:  # the contract: callers only ever see PlanImportError
         raise PlanImportError(
-            f"{document.name} could not be read ({type(error).__name__}: {error}); "
-            "please report this file to the Tidtam team."
+            msg("plan.internal", name=document.name, detail=f"{type(error).__name__}: {error}")
         ) from error
 
 
@@ -121,7 +122,7 @@ def _read(
     )
     for reading in readings:
         for note in reading.notes:
-            builder.warn(reading.table.rows[0].line, f"{reading.table.where}: {note}")
+            builder.warn(reading.table.rows[0].line, msg("plan.table_note", where=reading.table.where, note=note))
     for block in document.blocks:
         if isinstance(block, Paragraph):
             if block.gap_before:

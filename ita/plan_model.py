@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ita.messages import Message, MessageError, at_line, require_message
 
-class PlanImportError(Exception):
-    """One-line, plain-English reason a file cannot be used."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+class PlanImportError(MessageError):
+    """Why a file cannot be used: ``str()`` one plain-English line, ``.message.th()`` the Thai."""
 
 
 @dataclass
@@ -60,7 +59,7 @@ class PlanTableChoiceError(PlanImportError):
     and ask for ``columns=`` (``--columns measure=2,unit=3,period=5``).
     """
 
-    def __init__(self, message: str, candidates: list[TableCandidate]) -> None:
+    def __init__(self, message: Message, candidates: list[TableCandidate]) -> None:
         super().__init__(message)
         self.candidates = candidates
 
@@ -71,13 +70,27 @@ class PlanTableChoiceError(PlanImportError):
 
 @dataclass
 class PlanWarning:
-    """Something the importer guessed or could not read, for the admin to check."""
+    """Something the importer guessed or could not read, for the admin to check.
+
+    ``message`` is the English sentence (``str()`` puts the line in front, as
+    the CLI prints it); ``what.th()`` and ``th()`` are the same in Thai.
+    """
 
     line: int | None
-    message: str
+    what: Message
+
+    def __post_init__(self) -> None:
+        require_message(self, self.what)
+
+    @property
+    def message(self) -> str:
+        return self.what.en()
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line is not None else self.message
+        return at_line(self.line, self.what).en()
+
+    def th(self) -> str:
+        return at_line(self.line, self.what).th()
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from ita.messages import msg
 from ita.plan import read_plan
 from ita.plan_model import PlanDocument, PlanImportError
 from ita.vocab import plan as vocab
@@ -129,5 +130,5 @@ def read_plan_sheet(
     """Read measures from an .xlsx or .csv sheet, the template's layout or any other."""
     file_path = Path(path)
     if not file_path.exists():
-        raise PlanImportError(f"File not found: {file_path}")
+        raise PlanImportError(msg("document.not_found", file=str(file_path)))
     return read_plan(file_path, fiscal_year_be=fiscal_year_be, org_name=org_name)

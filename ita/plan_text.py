@@ -9,6 +9,7 @@ cleaning and header helpers are re-exported for callers that used them here.
 from __future__ import annotations
 
 from ita.documents import read_text
+from ita.messages import msg
 from ita.plan import read_plan_document
 from ita.plan_model import PlanDocument, PlanImportError
 from ita.tables import HeaderMatch, header_field, match_header
@@ -36,6 +37,6 @@ def parse_plan_text(
 ) -> PlanDocument:
     """Read a plan or results report from exported text; raise PlanImportError if unusable."""
     if not isinstance(text, str) or not text.strip():
-        raise PlanImportError("The document is empty.")
+        raise PlanImportError(msg("plan.empty"))
     document = read_text(text, "text", source_format)
     return read_plan_document(document, fiscal_year_be=fiscal_year_be, org_name=org_name, columns=columns)

@@ -15,7 +15,8 @@ Results reports carry scores in several shapes, all handled here:
 
 Table values win over sentence values; conflicting values and failed
 cross-checks become warnings with line numbers, never exceptions. The only
-exception that leaves this module is ScoreImportError.
+exception that leaves this module is ScoreImportError. Errors and warnings
+carry an `ita.messages.Message`: English for the CLI, Thai for the console.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ita.documents import DocumentReadError, Paragraph, SourceDocument, read_document
+from ita.messages import Message, MessageError, at_line, joined, msg, require_message
 from ita.scores import (
     INDICATORS,
     TOLERANCE,
@@ -55,24 +57,25 @@ MAX_YEAR = 2600
 MAX_HEADER_CELL = 60
 
 
-class ScoreImportError(Exception):
-    """Scores could not be read at all; the message is one line of plain English."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+class ScoreImportError(MessageError):
+    """Scores could not be read at all: ``str()`` one line of plain English, ``.message.th()`` the Thai."""
 
 
 @dataclass(frozen=True)
 class ScoreConflict:
-    """One figure two tables give differently: what it is and each (place, value)."""
+    """One figure two tables give differently: what it is ("indicator 5") and each (place, value)."""
 
     year: int
-    what: str
+    what: Message
     places: tuple[tuple[str, str], ...]
 
+    @property
+    def message(self) -> Message:
+        given = joined((msg("score.value_at", value=value, place=place) for place, value in self.places), " but ", " แต่ ")
+        return msg("score.conflict", year=self.year, what=self.what, given=given)
+
     def __str__(self) -> str:
-        given = " but ".join(f"{value} at {place}" for place, value in self.places)
-        return f"{self.year} {self.what} is {given}"
+        return self.message.en()
 
 
 class ScoreConflictError(ScoreImportError):
@@ -85,24 +88,37 @@ class ScoreConflictError(ScoreImportError):
     """
 
     def __init__(self, conflicts: list[ScoreConflict]) -> None:
-        first = conflicts[0]
-        more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
-        super().__init__(
-            f"the document contradicts itself: {first}{more}; check the document, then choose with "
-            "--prefer first|last|PLACE (e.g. --prefer 'line 39')"
-        )
+        first = conflicts[0].message
+        if len(conflicts) > 1:
+            super().__init__(msg("score.contradicts_more", first=first, more=len(conflicts) - 1))
+        else:
+            super().__init__(msg("score.contradicts", first=first))
         self.conflicts = conflicts
 
 
 @dataclass(frozen=True)
 class ScoreWarning:
-    """Something read but doubtful, with the 1-based line (or sheet row) it came from."""
+    """Something read but doubtful, with the 1-based line (or sheet row) it came from.
+
+    ``message`` is the English sentence (``str()`` puts the line in front, as
+    the CLI prints it); ``what.th()`` and ``th()`` are the same in Thai.
+    """
 
     line: int | None
-    message: str
+    what: Message
+
+    def __post_init__(self) -> None:
+        require_message(self, self.what)
+
+    @property
+    def message(self) -> str:
+        return self.what.en()
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line is not None else self.message
+        return at_line(self.line, self.what).en()
+
+    def th(self) -> str:
+        return at_line(self.line, self.what).th()
 
 
 @dataclass
@@ -133,14 +149,13 @@ class _Observation:
     note: str = ""
 
 
-def _label(kind: str, key: str) -> str:
-    if kind == "indicator":
-        return f"indicator {key}"
-    if kind == "eit_part":
-        return f"EIT part {key}"
+def _label(kind: str, key: str) -> Message:
+    """What a figure is: "indicator 5", "EIT part 1", "the overall" (ตัวชี้วัดที่ 5, …)."""
+    if kind in ("indicator", "eit_part", "tool", "question"):
+        return msg(f"label.{kind}", key=key)
     if kind in ("overall", "level"):
-        return f"the {kind}"
-    return f"{kind} {key}"
+        return msg(f"label.{kind}")
+    return msg("label.other", kind=kind, key=key)
 
 
 def _source_key(kind: str, key: str) -> str:
@@ -172,7 +187,7 @@ class _Collector:
         self.question_texts: dict[tuple[int, str], str] = {}
         self.question_advice: dict[tuple[int, str], str] = {}
 
-    def warn(self, line: int | None, message: str) -> None:
+    def warn(self, line: int | None, message: Message) -> None:
         warning = ScoreWarning(line, message)
         if warning not in self.warnings:
             self.warnings.append(warning)
@@ -213,12 +228,16 @@ class _Collector:
                     places = tuple((self.where(o.line), _show(o.value)) for o in tables)
                     conflicts.append(ScoreConflict(year, _label(kind, key), places))
                     continue
-                self.warn(chosen.line, f"{year} {_label(kind, key)}: tables disagree; kept {_show(chosen.value)} as preferred")
+                self.warn(chosen.line, msg("score.preferred", year=year, what=_label(kind, key), value=_show(chosen.value)))
                 ordered = [chosen] + [o for o in ordered if o is not chosen and not o.from_table]
             elif not tables and len({_show(o.value) for o in ordered}) > 1:
                 # Two sentences disagree and no table settles it: storing either could be wrong.
-                shown = " and ".join(f"{_show(o.value)} ({self.unit} {o.line})" for o in ordered)
-                self.warn(ordered[0].line, f"{year} {_label(kind, key)} is given as {shown} in sentences; not stored")
+                shown = joined(
+                    (msg("score.value_on", value=_show(o.value), place=f"{self.unit} {o.line}") for o in ordered),
+                    " and ",
+                    " และ ",
+                )
+                self.warn(ordered[0].line, msg("score.sentences_disagree", year=year, what=_label(kind, key), values=shown))
                 continue
             kept = ordered[0]
             seen = {_show(kept.value)}
@@ -227,8 +246,14 @@ class _Collector:
                     seen.add(_show(other.value))
                     self.warn(
                         other.line,
-                        f"{year} {_label(kind, key)} is {_show(other.value)} here but "
-                        f"{_show(kept.value)} on {self.unit} {kept.line}; kept {_show(kept.value)}",
+                        msg(
+                            "score.differs_here",
+                            year=year,
+                            what=_label(kind, key),
+                            value=_show(other.value),
+                            kept=_show(kept.value),
+                            place=f"{self.unit} {kept.line}",
+                        ),
                     )
             scores = years.setdefault(year, YearScores(year_be=year))
             _store(scores, kind, key, kept.value)
@@ -237,7 +262,7 @@ class _Collector:
             raise ScoreConflictError(conflicts)
         if not years and not self.warnings:
             # The caller says "no ITA scores found"; this says what would be read and what to do.
-            self.warnings.append(ScoreWarning(None, vocab.NO_SCORES_HELP))
+            self.warnings.append(ScoreWarning(None, msg("score.none_found")))
         for (year, code), text in self.question_texts.items():
             if year in years and code in years[year].questions:
                 years[year].question_texts[code] = text
@@ -266,10 +291,15 @@ class _Collector:
                 if abs(computed - scores.tools[tool]) > TOLERANCE:
                     self.warn(
                         _line_of(scores.sources.get(f"tool:{tool}")),
-                        f"{scores.year_be} {tool} is given as {scores.tools[tool]:.2f} "
-                        f"but its indicators average {computed:.2f}",
+                        msg(
+                            "score.tool_vs_indicators",
+                            year=scores.year_be,
+                            tool=tool,
+                            given=scores.tools[tool],
+                            computed=computed,
+                        ),
                     )
-        reason = scores.disagreement()
+        reason = scores.disagreement_message()
         if reason:
             self.warn(_line_of(scores.sources.get("overall") or scores.sources.get("level")), reason)
 
@@ -484,7 +514,7 @@ class _YearTable:
     header_line: int
     about_indicators: bool
     advice_column: int | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     # Columns that are neither labels nor scores: a target beside each score (ค่าเป้าหมาย).
     skip_columns: frozenset[int] = frozenset()
     # What the rows read so far were (question, eit_part, indicator, tool), and the tools of its
@@ -644,8 +674,11 @@ def _row_kind(label_cells: Sequence[str], table: _YearTable) -> tuple[str, str] 
         number = numbers[0]
         if by_name != number and name_text.strip():
             # The row's number is typed once; names are retyped and garbled more often.
-            seen = f"reads like indicator {by_name}" if by_name else "matches no indicator"
-            table.notes.append(f"indicator {number}'s name {name_text[:40]!r} {seen}; kept the row's number {number}")
+            name = name_text[:40]
+            if by_name:
+                table.notes.append(msg("score.name_like_other", number=number, name=name, other=by_name))
+            else:
+                table.notes.append(msg("score.name_unknown", number=number, name=name))
         return ("indicator", str(number))
     if by_name:
         return ("indicator", str(by_name))
@@ -672,7 +705,7 @@ def _read_year_row(cells: Sequence[str], line_no: int, table: _YearTable, collec
     kind_key = _row_kind(label_cells, table)
     if kind_key is None or kind_key[0] == "unknown":
         shown = kind_key[1] if kind_key else ""
-        collector.warn(line_no, f"row '{shown[:40]}' is not an indicator, tool, question or total; skipped")
+        collector.warn(line_no, msg("score.not_a_row_kind", label=shown[:40]))
         return True
     for note in table.notes:
         collector.warn(line_no, note)
@@ -681,11 +714,7 @@ def _read_year_row(cells: Sequence[str], line_no: int, table: _YearTable, collec
     if kind == "overall" and table.row_kinds and table.row_kinds <= {"question", "eit_part"}:
         part_average = _part_average(label, table)
         if part_average is None:
-            collector.warn(
-                line_no,
-                f"row '{label[:40]}' averages the rows above it, not the whole assessment; "
-                "not stored as the overall",
-            )
+            collector.warn(line_no, msg("score.part_average", label=label[:40]))
             return True
         kind, key = part_average
     table.row_kinds.add(kind)
@@ -755,8 +784,15 @@ def _check_change(
     if wrong_size or wrong_sign:
         collector.warn(
             line_no,
-            f"the change column says {change:+.2f} but {values[later]:.2f} − {values[earlier]:.2f} "
-            f"= {expected:+.2f} ({later} − {earlier})",
+            msg(
+                "score.change_column",
+                change=change,
+                later_value=values[later],
+                earlier_value=values[earlier],
+                expected=expected,
+                later=later,
+                earlier=earlier,
+            ),
         )
 
 
@@ -906,17 +942,17 @@ def _read_sentences(text: str, line_no: int, default_year: int | None, collector
             last_mention = (context_year, subject[0])
         elif match.group("question") is not None:
             found = find_question_code(match.group("question"))
-            subject = ("question", found[0]) if found else ("unknown", "a question")
+            subject = ("question", found[0]) if found else ("unknown", "question")
             subject_end = match.end()
         elif match.group("uncoded") is not None:
-            subject, subject_end = ("unknown", "a question without a code"), match.end()
+            subject, subject_end = ("unknown", "uncoded_question"), match.end()
         elif match.group("ind_num") is not None:
             number = int(match.group("ind_n"))
-            subject = ("indicator", str(number)) if 1 <= number <= 10 else ("unknown", "an unknown indicator")
+            subject = ("indicator", str(number)) if 1 <= number <= 10 else ("unknown", "indicator_number")
             subject_end = match.end()
         elif match.group("ind_name") is not None:
             number = match_indicator(match.group("ind_text") or "")
-            subject = ("indicator", str(number)) if number else ("unknown", "an unrecognised indicator")
+            subject = ("indicator", str(number)) if number else ("unknown", "indicator_name")
             subject_end = match.end()
         elif match.group("tool") is not None:
             tool = match_tool(match.group("tool")) or ""
@@ -975,7 +1011,7 @@ def _read_scored(
     value = float(match.group("s_score"))
     if year is None:
         if subject[0] != "unknown":
-            collector.warn(line_no, f"score {value:g} for {_label(*subject)} names no year; give the assessment year")
+            collector.warn(line_no, msg("score.sentence_no_year", value=value, what=_label(*subject)))
         return
     _file_sentence_score(subject, year, value, line_no, collector)
     if subject[0] != "question":
@@ -994,10 +1030,11 @@ def _file_sentence_score(
 ) -> None:
     kind, key = subject
     if not 0 <= value <= 100:
-        collector.warn(line_no, f"{year} score {value:g} is outside 0–100; skipped")
+        collector.warn(line_no, msg("score.out_of_range", year=year, value=value))
         return
     if kind == "unknown":
-        collector.warn(line_no, f"{year} score {value:.2f} belongs to {key}; skipped")
+        # key names what the sentence was about: label.unknown_question, label.unknown_uncoded_question, …
+        collector.warn(line_no, msg("score.not_ours", year=year, value=value, what=msg(f"label.unknown_{key}")))
         return
     if kind == "ignored":
         return
@@ -1041,16 +1078,16 @@ def parse_score_text(
     `source` names the document in `YearScores.sources` ("file.txt line 12").
     """
     if not isinstance(text, str):
-        raise ScoreImportError("expected the document as text")
+        raise ScoreImportError(msg("score.not_text"))
     if "\x00" in text:
-        raise ScoreImportError("the text contains binary data; export the document as plain text")
+        raise ScoreImportError(msg("score.binary"))
     year_be = _year_argument(year_be)
     try:
         return _parse(text, year_be, source, prefer=prefer)
     except ScoreImportError:
         raise
     except Exception as error:  # the contract: callers only ever see ScoreImportError
-        raise ScoreImportError(f"internal error while reading scores ({type(error).__name__})") from error
+        raise ScoreImportError(msg("score.internal", kind=type(error).__name__)) from error
 
 
 def _year_argument(year_be: int | None) -> int | None:
@@ -1058,10 +1095,10 @@ def _year_argument(year_be: int | None) -> int | None:
     if year_be is None:
         return None
     if not isinstance(year_be, int) or isinstance(year_be, bool) or year_be < 0:
-        raise ScoreImportError("the year must be a whole number such as 2567")
+        raise ScoreImportError(msg("score.year_not_whole"))
     year = expand_be_year(year_be)
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ScoreImportError(f"{year_be} is not a plausible assessment year")
+        raise ScoreImportError(msg("score.year_implausible", year=year_be))
     return year
 
 
@@ -1083,8 +1120,8 @@ def _parse(
             continue
         cells = _split_cells(raw)
         aligned = len(cells) < 2 and len(cells := _aligned_cells(raw) or cells) >= 2
-        if aligned and not any("aligned with spaces" in w.message for w in collector.warnings):
-            collector.warn(line_no, "the tables are aligned with spaces; columns were read by their gaps, check the figures")
+        if aligned and not any(w.what.code == "score.aligned_with_spaces" for w in collector.warnings):
+            collector.warn(line_no, msg("score.aligned_with_spaces"))
         is_row = len(cells) >= 2
         if not is_row:
             table = None
@@ -1125,11 +1162,7 @@ def _parse(
             # No silent loss: a table of figures nobody read is said once, where it starts.
             if line_no - last_unread > 2:
                 shown = " | ".join(cell for cell in cells if cell)[:60]
-                collector.warn(
-                    line_no,
-                    f"a table row with figures was not read as scores ('{shown}'); if it holds ITA scores, "
-                    "check its headers or enter them in the score template",
-                )
+                collector.warn(line_no, msg("score.row_not_read", cells=shown))
             last_unread = line_no
     return collector.build(_org_name(lines))
 
@@ -1172,11 +1205,7 @@ def _resolve_year(
         elif document_year is not None:
             year = document_year
         else:
-            collector.warn(
-                line_no,
-                "a score table names no year and the document does not name exactly one; give the assessment year "
-                "to read it",
-            )
+            collector.warn(line_no, msg("score.table_no_year"))
             return _YearTable(
                 {}, table.change_column, table.header_line, table.about_indicators, table.advice_column,
                 skip_columns=table.skip_columns,
@@ -1213,7 +1242,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("cp874")
     except UnicodeDecodeError as error:
-        raise ScoreImportError("the file is not UTF-8, UTF-16 or Thai Windows (cp874) text") from error
+        raise ScoreImportError(msg("score.encoding")) from error
 
 
 def render_lines(document: SourceDocument) -> tuple[str, dict[int, str]]:
@@ -1247,7 +1276,7 @@ def read_scores_document(
     except ScoreImportError:
         raise
     except Exception as error:  # the contract: callers only ever see ScoreImportError
-        raise ScoreImportError(f"internal error while reading scores ({type(error).__name__})") from error
+        raise ScoreImportError(msg("score.internal", kind=type(error).__name__)) from error
 
 
 def read_scores(path: str | Path, *, year_be: int | None = None, prefer: str | None = None) -> ScoreDocument:
@@ -1260,12 +1289,12 @@ def read_scores(path: str | Path, *, year_be: int | None = None, prefer: str | N
     file = Path(path)
     suffix = file.suffix.lower()
     if not file.exists():
-        raise ScoreImportError(f"cannot open {file.name}: no such file")
+        raise ScoreImportError(msg("score.no_file", name=file.name))
     if suffix in (".xlsx", ".xlsm", ".csv", ".tsv"):
         try:
             data = file.read_bytes()
         except OSError as error:
-            raise ScoreImportError(f"cannot open {file.name}: {error.strerror or error}") from error
+            raise ScoreImportError(msg("score.cannot_open", name=file.name, reason=error.strerror or str(error))) from error
         places: dict[int, str] = {}
         if suffix in (".xlsx", ".xlsm"):
             rows, places = _xlsx_rows(data, file.name)
@@ -1275,9 +1304,9 @@ def read_scores(path: str | Path, *, year_be: int | None = None, prefer: str | N
     try:
         document = read_document(file)
     except DocumentReadError as error:
-        raise ScoreImportError(str(error)) from None
+        raise ScoreImportError(error.message) from None
     if any("\x00" in (block.text if isinstance(block, Paragraph) else "") for block in document.blocks):
-        raise ScoreImportError("the text contains binary data; export the document as plain text")
+        raise ScoreImportError(msg("score.binary"))
     return read_scores_document(document, year_be=year_be, prefer=prefer)
 
 
@@ -1292,7 +1321,7 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[list[str]], dict[int, str]]
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise ScoreImportError(f"{name} is not a readable Excel workbook") from error
+        raise ScoreImportError(msg("score.bad_workbook", name=name)) from error
     try:
         if vocab.TEMPLATE_SHEET in workbook.sheetnames:
             sheets = [workbook[vocab.TEMPLATE_SHEET]]
@@ -1309,7 +1338,7 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[list[str]], dict[int, str]]
                     places[len(rows)] = f"sheet '{sheet.title}' row {number}"
         return rows, places
     except Exception as error:  # openpyxl raises many kinds on damaged sheets
-        raise ScoreImportError(f"{name} has a damaged sheet") from error
+        raise ScoreImportError(msg("score.damaged_sheet", name=name)) from error
     finally:
         workbook.close()
 
@@ -1331,7 +1360,7 @@ def _csv_rows(text: str) -> list[list[str]]:
     try:
         return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as error:
-        raise ScoreImportError(f"the CSV file is malformed: {error}") from error
+        raise ScoreImportError(msg("score.bad_csv", error=str(error))) from error
 
 
 def _template_columns(row: Sequence[str]) -> dict[str, int] | None:
@@ -1380,7 +1409,7 @@ def _parse_rows(
         except ScoreImportError:
             raise
         except Exception as error:  # the contract: callers only ever see ScoreImportError
-            raise ScoreImportError(f"internal error while reading {source} ({type(error).__name__})") from error
+            raise ScoreImportError(msg("score.internal_in", source=source, kind=type(error).__name__)) from error
     columns = _template_columns(text_rows[header_at]) or {}
     collector = _Collector(source, unit="row", prefer=prefer)
     try:
@@ -1390,7 +1419,7 @@ def _parse_rows(
     except ScoreImportError:
         raise
     except Exception as error:  # keep the one-exception contract for sheets too
-        raise ScoreImportError(f"internal error while reading {source} ({type(error).__name__})") from error
+        raise ScoreImportError(msg("score.internal_in", source=source, kind=type(error).__name__)) from error
     return document
 
 
@@ -1412,31 +1441,31 @@ def _read_template_row(
         digits = re.fullmatch(rf"(?:{_ERA})?(\d{{4}}|\d{{2}})", year_text.replace(" ", ""))
         year = _year_value(digits.group(1)) if digits else None
         if year is None:
-            collector.warn(row_no, f"'{year_text[:20]}' is not a Buddhist-era year; row skipped")
+            collector.warn(row_no, msg("score.row_bad_year", year=year_text[:20]))
             return
     elif year_be is not None:
         year = year_be
     else:
-        collector.warn(row_no, "no year on this row; row skipped")
+        collector.warn(row_no, msg("score.row_no_year"))
         return
     kind_text, code, name, score_text = _squash(cell("kind")), cell("code"), cell("name"), cell("score")
     kind_key = _template_kind(kind_text, code, name)
     if kind_key is None:
-        collector.warn(row_no, f"cannot tell what '{(code or name or kind_text)[:30]}' is; row skipped")
+        collector.warn(row_no, msg("score.row_unknown", what=(code or name or kind_text)[:30]))
         return
     kind, key = kind_key
     where = cell("source")
     if kind == "level":
         level_name = normalize_level(score_text) or normalize_level(name) or normalize_level(code)
         if level_name is None:
-            collector.warn(row_no, f"'{score_text[:20]}' is not a level; row skipped")
+            collector.warn(row_no, msg("score.row_bad_level", text=score_text[:20]))
             return
         collector.add(year, "level", "", level_name, row_no, from_table=True, note=where)
         return
     value = _score_cell(score_text)
     if value is None:
         if score_text:
-            collector.warn(row_no, f"'{score_text[:20]}' is not a score from 0 to 100; row skipped")
+            collector.warn(row_no, msg("score.row_bad_score", text=score_text[:20]))
         return
     collector.add(year, kind, key, value, row_no, from_table=True, note=where)
 

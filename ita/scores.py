@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from rapidfuzz import fuzz
 
+from ita.messages import Message, joined, msg
 from ita.thai import expand_be_year, normalize_text, to_arabic_digits
 from ita.vocab import scores as vocab
 
@@ -364,20 +365,22 @@ class YearScores:
 
     def disagreement(self) -> str | None:
         """Explain in English how the reported total or level differs from the computed one."""
-        reasons: list[str] = []
+        message = self.disagreement_message()
+        return message.en() if message else None
+
+    def disagreement_message(self) -> Message | None:
+        """How the reported total or level differs from the computed one (English and Thai), or None."""
+        reasons: list[Message] = []
         computed = self.computed_overall
         if (
             self.reported_overall is not None
             and computed is not None
             and abs(self.reported_overall - computed) > TOLERANCE
         ):
-            reasons.append(
-                f"the reported overall score {self.reported_overall:.2f} differs from "
-                f"{computed:.2f} computed as 0.3·IIT + 0.3·EIT + 0.4·OIT"
-            )
+            reasons.append(msg("score.overall_differs", reported=self.reported_overall, computed=computed))
         computed_level = self.computed_level
         if self.reported_level and computed_level and self.reported_level != computed_level:
-            reasons.append(f"the reported level {self.reported_level} differs from the computed level {computed_level}")
+            reasons.append(msg("score.level_differs", reported=self.reported_level, computed=computed_level))
         if not reasons:
             return None
-        return f"{self.year_be}: " + "; ".join(reasons)
+        return msg("score.disagreement", year=self.year_be, reasons=joined(reasons, "; ", " "))

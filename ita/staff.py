@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ita.documents import DocumentReadError, decode_text
+from ita.messages import MessageError, msg
 from ita.plan_model import PlanWarning
 from ita.thai import normalize_text
 from ita.vocab.staff import HEADER_WORDS, ROLE_WORDS
 
 
-class StaffImportError(Exception):
-    """One-line, plain-English reason a staff file cannot be used."""
+class StaffImportError(MessageError):
+    """Why a staff file cannot be used: ``str()`` one plain-English line, ``.message.th()`` the Thai."""
 
 
 @dataclass
@@ -55,14 +56,14 @@ def _rows_from_file(path: Path) -> list[list[str]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise StaffImportError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise StaffImportError(msg("staff.unreadable", path=str(path), reason=exc.strerror or str(exc))) from None
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
 
         try:
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-            raise StaffImportError(f"{path.name} is not a readable .xlsx workbook") from None
+            raise StaffImportError(msg("staff.bad_xlsx", name=path.name)) from None
         sheet = workbook.worksheets[0]
         rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         workbook.close()
@@ -71,9 +72,9 @@ def _rows_from_file(path: Path) -> list[list[str]]:
         try:
             text = decode_text(data)
         except DocumentReadError as exc:
-            raise StaffImportError(str(exc)) from None
+            raise StaffImportError(exc.message) from None
         return [row for row in csv.reader(io.StringIO(text))]
-    raise StaffImportError(f"{path.name}: use an .xlsx or .csv file (columns: ชื่อ-สกุล, ตำแหน่ง, หน่วยงาน, บทบาท, โทรศัพท์)")
+    raise StaffImportError(msg("staff.wrong_type", name=path.name))
 
 
 def read_staff(path: str | Path) -> tuple[list[StaffRow], list[PlanWarning]]:
@@ -86,7 +87,7 @@ def read_staff(path: str | Path) -> tuple[list[StaffRow], list[PlanWarning]]:
             header_index = index
             break
     if header_index is None:
-        raise StaffImportError("no header row with a name column (ชื่อ-สกุล) in the first 20 rows")
+        raise StaffImportError(msg("staff.no_header"))
     staff: list[StaffRow] = []
     warnings: list[PlanWarning] = []
 
@@ -101,9 +102,9 @@ def read_staff(path: str | Path) -> tuple[list[StaffRow], list[PlanWarning]]:
         role_text = cell(cells, "role")
         role = parse_role(role_text)
         if role is None:
-            warnings.append(PlanWarning(index, f"unknown role {role_text!r} for {name}; using officer"))
+            warnings.append(PlanWarning(index, msg("staff.unknown_role", role=role_text, name=name)))
             role = "officer"
         staff.append(StaffRow(index, name, cell(cells, "position"), cell(cells, "unit"), role, cell(cells, "phone")))
     if not staff:
-        raise StaffImportError("the file has a header but no staff rows")
+        raise StaffImportError(msg("staff.no_rows"))
     return staff, warnings

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from ita.documents.blocks import SourceDocument, Table
+from ita.messages import Message, joined, msg
 from ita.periods import parse_period
 from ita.plan_model import CandidateColumn, PlanImportError, PlanTableChoiceError, TableCandidate
 from ita.scores import normalize_question_code
@@ -168,6 +169,11 @@ for _name, _field in COLUMN_ROLES.items():
     ROLE_OF_FIELD.setdefault(_field, _name)
 
 
+def column_label(field_name: str) -> Message:
+    """What a column holds, for a message: the CLI's name in English ("unit"), the picker's label in Thai."""
+    return msg(f"column.{field_name}")
+
+
 def parse_column_choice(text: str | dict[str, int]) -> dict[str, int]:
     """Read "measure=2,unit=3,period=5" (1-based columns) into {"measure": 2, …}; raise PlanImportError."""
     if isinstance(text, dict):
@@ -179,26 +185,27 @@ def parse_column_choice(text: str | dict[str, int]) -> dict[str, int]:
                 continue
             name, sep, number = part.partition("=")
             if not sep:
-                raise PlanImportError(f"--columns: {part!r} is not NAME=COLUMN, e.g. measure=2,unit=3,period=5.")
+                raise PlanImportError(msg("columns.not_a_pair", part=part))
             pairs.append((name, number))
     choice: dict[str, int] = {}
     for name, number in pairs:
         role = str(name).strip().lower()
         if role not in COLUMN_ROLES:
-            known = ", ".join(sorted({ROLE_OF_FIELD[f] for f in COLUMN_ROLES.values()}))
-            raise PlanImportError(f"--columns: unknown column name {name!r}; use {known}.")
+            fields = sorted(set(COLUMN_ROLES.values()), key=ROLE_OF_FIELD.__getitem__)
+            known = joined((column_label(f) for f in fields), ", ", ", ")
+            raise PlanImportError(msg("columns.unknown_name", name=name, known=known))
         try:
             column = int(str(number).strip())
         except ValueError:
-            raise PlanImportError(f"--columns: {role}={number!r} needs a column number counted from 1.") from None
+            raise PlanImportError(msg("columns.not_a_number", role=role, number=number)) from None
         if column < 1:
-            raise PlanImportError(f"--columns: {role}={column}: columns are counted from 1.")
+            raise PlanImportError(msg("columns.from_one", role=role, column=column))
         choice[role] = column
     if not any(COLUMN_ROLES[role] == vocab.FIELD_TITLE for role in choice):
-        raise PlanImportError("--columns must name the measure column, e.g. measure=2,unit=3,period=5.")
+        raise PlanImportError(msg("columns.need_measure"))
     fields = [COLUMN_ROLES[role] for role in choice]
     if len(set(choice.values())) != len(choice) or len(set(fields)) != len(fields):
-        raise PlanImportError("--columns names the same column or the same role twice.")
+        raise PlanImportError(msg("columns.twice"))
     return choice
 
 
@@ -292,7 +299,7 @@ class TableReading:
     fill_down: set[int] = field(default_factory=set)
     from_header: bool = True
     score: float = 0.0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
     @property
     def fields(self) -> set[str]:
@@ -400,7 +407,7 @@ def read_columns(table: Table) -> TableReading:
     data = [row.cells for row in table.rows[header_count:] if not _is_repeated_header(row.cells)]
     profiles = profile_columns(data, table.width, texts)
     columns = dict(header_columns)
-    notes: list[str] = []
+    notes: list[Message] = []
     fill_down: set[int] = set()
 
     if vocab.FIELD_TITLE not in columns.values():
@@ -409,7 +416,7 @@ def read_columns(table: Table) -> TableReading:
         if len(steps) >= 2 and approach:
             # "แนวทางการดำเนินการ | ขั้นตอน": the approach column holds the measures, the other their steps.
             columns[approach[0]] = vocab.FIELD_TITLE
-            notes.append(f"column {approach[0] + 1} ({texts[approach[0]]}) read as the measures, beside the steps")
+            notes.append(msg("table.approach_is_measure", column=approach[0] + 1, header=texts[approach[0]]))
     measure = _measure_column(columns, texts)
     if measure is not None:
         for index, name in list(columns.items()):
@@ -440,7 +447,7 @@ def read_columns(table: Table) -> TableReading:
             columns[index] = guess
             used.add(guess)
             if header_count:
-                notes.append(f"column {index + 1} has no known header; read as {ROLE_OF_FIELD.get(guess, guess)}")
+                notes.append(msg("table.unnamed_column", column=index + 1, role=column_label(guess)))
     if vocab.FIELD_TITLE not in used:
         _guess_text_columns(profiles, columns, fill_down, notes)
     reading = TableReading(table, header_count, columns, fill_down, from_header=header_count > 0, notes=notes)
@@ -449,7 +456,7 @@ def read_columns(table: Table) -> TableReading:
 
 
 def _guess_text_columns(
-    profiles: list[ColumnProfile], columns: dict[int, str], fill_down: set[int], notes: list[str]
+    profiles: list[ColumnProfile], columns: dict[int, str], fill_down: set[int], notes: list[Message]
 ) -> None:
     """Name the measure (and steps) columns of a table whose header does not."""
     wordy = [
@@ -464,12 +471,12 @@ def _guess_text_columns(
         columns[first.index] = vocab.FIELD_SECTION
         fill_down.add(first.index)
         wordy = wordy[1:]
-        notes.append(f"column {first.index + 1} is filled on few rows; read as a group of measures")
+        notes.append(msg("table.group_column", column=first.index + 1))
     columns[wordy[0].index] = vocab.FIELD_TITLE
-    notes.append(f"column {wordy[0].index + 1} has no measure header; read as the measures")
+    notes.append(msg("table.measure_column", column=wordy[0].index + 1))
     if len(wordy) > 1 and vocab.FIELD_STEPS not in columns.values():
         columns[wordy[1].index] = vocab.FIELD_STEPS
-        notes.append(f"column {wordy[1].index + 1} read as the steps")
+        notes.append(msg("table.steps_column", column=wordy[1].index + 1))
 
 
 def _score(reading: TableReading, profiles: list[ColumnProfile]) -> float:
@@ -556,16 +563,8 @@ def find_measure_tables(document: SourceDocument) -> list[TableReading]:
     if not readings:
         found = candidates(document)
         if found:
-            raise PlanTableChoiceError(
-                "No table was recognised as the measure table; choose its columns, "
-                "e.g. --columns measure=2,unit=3,period=5 (the tables found are listed).",
-                found,
-            )
-        raise PlanImportError(
-            "No measure table found: the document has no table with a มาตรการ/แนวทาง column and "
-            "ผู้รับผิดชอบ, ระยะเวลาดำเนินการ or ขั้นตอน columns. Export it keeping its tables, "
-            "or copy the measures into the spreadsheet template (.xlsx)."
-        )
+            raise PlanTableChoiceError(msg("plan.choose_table"), found)
+        raise PlanImportError(msg("plan.no_table"))
     with_units = [r for r in readings if r.fields & {vocab.FIELD_RESPONSIBLE, vocab.FIELD_PERIOD}]
     if with_units and len(with_units) < len(readings):
         # A results table without units beside the plan's table restates the same measures.
@@ -590,9 +589,7 @@ def readings_from_choice(
         fill_down = {i for i, f in columns.items() if f in (vocab.FIELD_SECTION, vocab.FIELD_INDICATOR)}
         chosen.append(TableReading(table, header_count, dict(columns), fill_down, True, 0.0))
     if not chosen:
-        raise PlanImportError(
-            f"No table has {needed} columns, so the chosen columns do not fit; check the column numbers."
-        )
+        raise PlanImportError(msg("plan.columns_do_not_fit", needed=needed))
     return chosen
 
 

@@ -1,4 +1,4 @@
-"""Jinja filters for the console: Thai dates, months, statuses, periods and cadences."""
+"""Jinja filters for the console: Thai dates, months, statuses, periods, cadences and places in a document."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask import current_app
 
 from bot.console.blueprint import bp
+from ita.messages import thai_place
 from ita.periods import Period, period_label
 from ita.thai import format_month, format_thai_date
 from ita.vocab.status import STATUS_LABELS_TH
@@ -72,6 +73,12 @@ def kind_label(value: str) -> str:
 @bp.app_template_filter("score")
 def score(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
+
+
+@bp.app_template_filter("thai_place")
+def place_in_thai(value: str) -> str:
+    """Where in a document, as the importers write it ("table 2 row 3"), in Thai ("ตาราง 2 แถว 3")."""
+    return thai_place(value or "")
 
 
 @bp.context_processor

@@ -6,6 +6,10 @@ soon as the importer returns: nothing is stored until the admin presses
 the preview form itself, signed (itsdangerous, SECRET_KEY) and bound to the
 organisation, so the server keeps no state and a tampered form is refused.
 
+The importers' errors and warnings reach the admin in Thai: each carries an
+`ita.messages.Message`, and the console shows its ``th()`` (the CLI prints the
+English).
+
 When the importer cannot tell which table and columns hold the measures it
 asks (PlanTableChoiceError); the console then shows the candidate tables with
 a column picker, and the upload itself travels in that form, signed and
@@ -23,6 +27,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from ita.messages import Message
 from ita.plan import PlanDocument, PlanImportError, PlanMeasure, PlanTableChoiceError, TableCandidate, read_plan
 from ita.score_text import ScoreConflict, ScoreConflictError, ScoreDocument, ScoreImportError, read_scores
 from ita.scores import YearScores
@@ -35,7 +40,11 @@ PREVIEW_MAX_AGE = 3 * 3600  # a preview left open over lunch still imports
 
 
 class UploadError(ValueError):
-    """The upload cannot be used; the message is shown to the admin."""
+    """The upload cannot be used; ``message.th()`` is shown to the admin."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.en())
+        self.message = message
 
 
 class StalePreview(ValueError):
@@ -73,7 +82,7 @@ def read_plan_upload(data: bytes, filename: str, *, fiscal_year_be: int | None, 
     except PlanTableChoiceError as exc:
         raise ColumnsNeeded(exc.candidates) from None
     except PlanImportError as exc:
-        raise UploadError(str(exc)) from None
+        raise UploadError(exc.message) from None
 
 
 def candidate_to_json(candidate: TableCandidate) -> dict[str, Any]:
@@ -94,7 +103,7 @@ def read_staff_upload(data: bytes, filename: str) -> tuple[list[StaffRow], list]
     try:
         return _with_temp_file(data, filename, read_staff)
     except StaffImportError as exc:
-        raise UploadError(str(exc)) from None
+        raise UploadError(exc.message) from None
 
 
 class ScoresDisagree(Exception):
@@ -113,7 +122,7 @@ def read_scores_upload(data: bytes, filename: str, *, year_be: int | None, prefe
     except ScoreConflictError as exc:
         raise ScoresDisagree(exc.conflicts) from None
     except ScoreImportError as exc:
-        raise UploadError(str(exc)) from None
+        raise UploadError(exc.message) from None
 
 
 # -- the signed preview -------------------------------------------------------------------

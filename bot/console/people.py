@@ -213,12 +213,12 @@ def people_import_preview():
         flash(str(exc), "error")
         return redirect(url_for("console.people"))
     except imports.UploadError as exc:
-        flash(texts.CONSOLE_FILE_UNREADABLE.format(reason=exc), "error")
+        flash(texts.CONSOLE_FILE_UNREADABLE.format(reason=exc.message.th()), "error")
         return redirect(url_for("console.people"))
     org_id = visitor().organisation_id
     known = set(db().exec(select(Officer.name).where(Officer.organisation_id == org_id)).all())
     sealed = forms.sealed("staff", {"rows": [imports.staff_to_json(r) for r in rows], "file": name})
-    return render_template("console/people_preview.html", rows=rows, warnings=[str(w) for w in warnings],
+    return render_template("console/people_preview.html", rows=rows, warnings=[w.th() for w in warnings],
                            known=known, sealed=sealed, file=name)
 
 

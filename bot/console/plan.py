@@ -26,33 +26,39 @@ from bot.console.blueprint import (
     visitor,
 )
 from bot.console.dashboard import chosen_period
-from ita.plan import PlanDocument, PlanMeasure
+from ita.plan import PlanDocument, PlanMeasure, PlanWarning
 from ita.units import split_responsible
 from line import texts
 from models import Measure, Officer, Organisation
 from models.people import set_assignment
 from models.plan import Assignment, apply_plan, assign_automatically, measure_refs, relink_units
 
+# Importer warnings that already say what the preview's own flag would (period assumed, no unit).
+_SAYS_PERIOD_ASSUMED = {"plan.no_period", "plan.period_unreadable"}
+_SAYS_NO_UNIT = {"plan.no_unit"}
+
 
 def _flags(doc: PlanDocument) -> tuple[list[list[str]], list[str]]:
-    """Each measure's guesses and warnings, and the document's warnings that belong to no measure."""
-    by_line: dict[int, list[str]] = {}
+    """Each measure's guesses and warnings, and the document's warnings that belong to no measure, in Thai."""
+    by_line: dict[int, list[PlanWarning]] = {}
     for warning in doc.warnings:
         if warning.line is not None:
-            by_line.setdefault(warning.line, []).append(warning.message)
+            by_line.setdefault(warning.line, []).append(warning)
     used: set[int] = set()
     flags = []
     for item in doc.measures:
+        warnings = by_line.get(item.source_line, [])
+        codes = {warning.what.code for warning in warnings}
         row = []
-        if item.period_assumed:
+        if item.period_assumed and not codes & _SAYS_PERIOD_ASSUMED:
             row.append("ไม่ระบุระยะเวลา: ถือว่าทั้งปีงบประมาณ")
-        if not item.responsible_units:
+        if not item.responsible_units and not codes & _SAYS_NO_UNIT:
             row.append("ไม่พบหน่วยงานผู้รับผิดชอบ")
-        if item.source_line in by_line:
-            row += by_line[item.source_line]
+        if warnings:
+            row += [warning.what.th() for warning in warnings]
             used.add(item.source_line)
         flags.append(row)
-    loose = [str(w) for w in doc.warnings if w.line is None or w.line not in used]
+    loose = [w.th() for w in doc.warnings if w.line is None or w.line not in used]
     return flags, loose
 
 
@@ -119,7 +125,7 @@ def _preview_upload(data: bytes, name: str, year: int | None, *, columns: dict[s
         upload = {"data": imports.pack_upload(data), "file": name, "year": year, "candidates": candidates}
         return _ask_columns(upload, candidates)
     except imports.UploadError as exc:
-        flash(texts.CONSOLE_FILE_UNREADABLE.format(reason=exc), "error")
+        flash(texts.CONSOLE_FILE_UNREADABLE.format(reason=exc.message.th()), "error")
         return redirect(url_for("console.plan"))
     if not doc.measures:
         flash(texts.CONSOLE_PLAN_NO_MEASURES, "error")

@@ -68,7 +68,7 @@ def _preview_scores(data: bytes, name: str, year: int | None, *, prefer: str | N
         return render_template("console/scores_conflict.html", upload=forms.sealed("scores-upload", upload), file=name, conflicts=exc.conflicts,
                                places=places), 200
     except imports.UploadError as exc:
-        flash(texts.CONSOLE_FILE_UNREADABLE.format(reason=exc), "error")
+        flash(texts.CONSOLE_FILE_UNREADABLE.format(reason=exc.message.th()), "error")
         return redirect(url_for("console.scores"))
     if not doc.years:
         flash(texts.CONSOLE_SCORES_NONE, "error")

@@ -23,6 +23,7 @@ from ita.documents.html_reader import read_html_text
 from ita.documents.pdf_reader import read_pdf
 from ita.documents.sheet_reader import read_csv, read_rows, read_xlsx
 from ita.documents.text_reader import decode_text, read_text
+from ita.messages import msg
 
 __all__ = [
     "Block",
@@ -41,11 +42,11 @@ __all__ = [
 SUPPORTED = ".txt, .md, .html, .docx, .pdf, .xlsx or .csv"
 # Formats people will try that cannot be read directly; the message says what to do.
 _OLD_OFFICE = {
-    ".doc": "open it in Word and save it as .docx",
-    ".xls": "open it in Excel and save it as .xlsx",
-    ".odt": "save it as .docx",
-    ".ods": "save it as .xlsx",
-    ".rtf": "save it as .docx",
+    ".doc": "advice.word_to_docx",
+    ".xls": "advice.excel_to_xlsx",
+    ".odt": "advice.save_docx",
+    ".ods": "advice.save_xlsx",
+    ".rtf": "advice.save_docx",
 }
 
 
@@ -68,18 +69,18 @@ def read_document(path: str | Path) -> SourceDocument:
     try:
         head = file.read_bytes()
     except FileNotFoundError:
-        raise DocumentReadError(f"File not found: {file}") from None
+        raise DocumentReadError(msg("document.not_found", file=str(file))) from None
     except IsADirectoryError:
-        raise DocumentReadError(f"{file} is a folder, not a file.") from None
+        raise DocumentReadError(msg("document.folder", file=str(file))) from None
     except OSError as error:
-        raise DocumentReadError(f"Cannot read {file}: {error.strerror or error}.") from None
+        raise DocumentReadError(msg("document.unreadable", file=str(file), reason=error.strerror or str(error))) from None
     if not head.strip():
-        raise DocumentReadError("The file is empty.")
+        raise DocumentReadError(msg("document.empty"))
     suffix = file.suffix.lower()
     if head.startswith(b"%PDF"):
         return read_pdf(file)
     if suffix == ".pdf":
-        raise DocumentReadError(f"{file.name} is not a PDF file although its name ends .pdf; export it again.")
+        raise DocumentReadError(msg("document.fake_pdf", name=file.name))
     if head.startswith(b"PK\x03\x04"):
         kind = _zip_kind(file)
         if kind == "xlsx":
@@ -90,18 +91,13 @@ def read_document(path: str | Path) -> SourceDocument:
             return read_xlsx(file)
         if suffix == ".docx":
             return read_docx(file)
-        raise DocumentReadError(f"{file.name} is an archive Tidtam cannot read; use {SUPPORTED}.")
+        raise DocumentReadError(msg("document.archive", name=file.name, supported=msg("document.supported")))
     if suffix in (".xlsx", ".xlsm", ".docx"):
-        raise DocumentReadError(
-            f"The file {file.name} could not be opened: it is damaged or not really a {suffix} file; "
-            "open it and save it again."
-        )
+        raise DocumentReadError(msg("document.damaged", name=file.name, suffix=suffix))
     if suffix in _OLD_OFFICE:
-        raise DocumentReadError(f"Cannot read {suffix} files: {_OLD_OFFICE[suffix]}, or export it as text.")
+        raise DocumentReadError(msg("document.old_format", suffix=suffix, advice=msg(_OLD_OFFICE[suffix])))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DocumentReadError(
-            f"{file.name} is an old Office (.doc/.xls) file: save it as .docx or .xlsx and try again."
-        )
+        raise DocumentReadError(msg("document.old_office", name=file.name))
     if suffix in (".csv", ".tsv"):
         return read_csv(file)
     text = decode_text(head)

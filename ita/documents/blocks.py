@@ -15,12 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ita.messages import MessageError
 
-class DocumentReadError(Exception):
-    """A file cannot be turned into text at all; the message is one plain-English line."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+class DocumentReadError(MessageError):
+    """A file cannot be turned into text at all: ``str()`` one plain-English line, ``.message.th()`` the Thai."""
 
 
 @dataclass

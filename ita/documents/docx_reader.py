@@ -18,6 +18,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from ita.documents.blocks import BlockBuilder, DocumentReadError, SourceDocument
+from ita.messages import msg
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
@@ -88,10 +89,7 @@ def read_docx(path: Path) -> SourceDocument:
     try:
         document = Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise DocumentReadError(
-            f"{path.name} could not be opened as a Word .docx file ({type(error).__name__}); "
-            "open it in Word and save it again as .docx, or export it as text."
-        ) from None
+        raise DocumentReadError(msg("document.docx_unopenable", name=path.name, kind=type(error).__name__)) from None
     builder = BlockBuilder(path.name, "docx")
     paragraphs = 0
     for child in _children(document.element.body):

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from ita.documents.blocks import BlockBuilder, DocumentReadError, SourceDocument
+from ita.messages import msg
 from ita.textclean import fix_wrap_spaces
 
 _CID = re.compile(r"^\(cid:\d+\)$")
@@ -29,12 +30,6 @@ _THAI_MARKS = frozenset(
 SPACE_GAP = 0.22
 # A baseline this far (share of font size) below the previous one starts a new line.
 NEW_LINE = 0.6
-
-SCAN_MESSAGE = (
-    "{name} is a scanned image with no text layer, so nothing can be read from it; "
-    "import the original Word or Excel file, or run OCR on the PDF and try again."
-)
-
 
 def join_chars(chars: list[dict]) -> str:
     """Rebuild text from pdfplumber characters in content order (see the module docstring)."""
@@ -108,10 +103,7 @@ def read_pdf(path: Path) -> SourceDocument:
     try:
         pdf = pdfplumber.open(str(path))
     except Exception as error:  # pdfminer raises many types on damaged files
-        raise DocumentReadError(
-            f"{path.name} could not be opened as a PDF ({type(error).__name__}); "
-            "export the document from Word again, or send the .docx instead."
-        ) from None
+        raise DocumentReadError(msg("document.pdf_unopenable", name=path.name, kind=type(error).__name__)) from None
     builder = BlockBuilder(path.name, "pdf")
     total_chars = 0
     try:
@@ -150,9 +142,11 @@ def read_pdf(path: Path) -> SourceDocument:
     except DocumentReadError:
         raise
     except Exception as error:  # a damaged page inside a readable file
-        raise DocumentReadError(f"{path.name} has a damaged page ({type(error).__name__}); export it again.") from None
+        raise DocumentReadError(
+            msg("document.pdf_damaged_page", name=path.name, kind=type(error).__name__)
+        ) from None
     finally:
         pdf.close()
     if total_chars == 0:
-        raise DocumentReadError(SCAN_MESSAGE.format(name=path.name))
+        raise DocumentReadError(msg("document.pdf_scan", name=path.name))
     return builder.finish()

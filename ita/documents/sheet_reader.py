@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ita.documents.blocks import BlockBuilder, DocumentReadError, SourceDocument
 from ita.documents.text_reader import decode_text
+from ita.messages import msg
 from ita.thai import format_month
 
 # Sheets that explain a template and hold no data.
@@ -66,8 +67,7 @@ def read_xlsx(path: Path) -> SourceDocument:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types on damaged files
         raise DocumentReadError(
-            f"The spreadsheet {path.name} could not be opened: it is damaged or not an .xlsx file "
-            f"({type(error).__name__})."
+            msg("document.xlsx_unopenable", name=path.name, kind=type(error).__name__)
         ) from None
     builder = BlockBuilder(path.name, "xlsx")
     try:
@@ -77,9 +77,7 @@ def read_xlsx(path: Path) -> SourceDocument:
             label = f"sheet '{sheet.title}' " if len(sheets) > 1 else ""
             _add_rows(builder, rows, label)
     except Exception as error:  # a broken sheet part inside a valid zip
-        raise DocumentReadError(
-            f"The spreadsheet {path.name} could not be read: it is damaged ({type(error).__name__})."
-        ) from None
+        raise DocumentReadError(msg("document.xlsx_damaged", name=path.name, kind=type(error).__name__)) from None
     finally:
         book.close()
     return builder.finish()
@@ -94,7 +92,7 @@ def csv_rows(text: str) -> list[list[str]]:
     try:
         return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as error:
-        raise DocumentReadError(f"The CSV file could not be read: {error}.") from None
+        raise DocumentReadError(msg("document.csv_unreadable", error=str(error))) from None
 
 
 def read_csv(path: Path) -> SourceDocument:

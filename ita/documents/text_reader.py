@@ -12,6 +12,7 @@ import re
 
 from ita.documents.blocks import BlockBuilder, DocumentReadError, SourceDocument
 from ita.documents.html_reader import looks_like_html, read_html_text
+from ita.messages import msg
 
 # Encodings tried in order; cp874 is the Windows name for TIS-620.
 TEXT_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-16", "cp874")
@@ -25,7 +26,7 @@ _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 def decode_text(data: bytes) -> str:
     """Decode a text file's bytes, trying UTF-8, UTF-16 and Thai Windows encodings."""
     if not data:
-        raise DocumentReadError("The file is empty.")
+        raise DocumentReadError(msg("document.empty"))
     candidates = list(TEXT_ENCODINGS)
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Without a BOM, UTF-16 "decodes" almost any even-length byte string.
@@ -39,9 +40,7 @@ def decode_text(data: bytes) -> str:
             continue
         if _looks_like_text(text):
             return text
-    raise DocumentReadError(
-        "The file is not readable text (tried UTF-8, UTF-16 and TIS-620/cp874); save it as UTF-8 text and try again."
-    )
+    raise DocumentReadError(msg("document.not_text"))
 
 
 def _looks_like_text(text: str) -> bool:

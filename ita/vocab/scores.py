@@ -350,14 +350,6 @@ LEVEL_SENTENCE_LABEL = "ผลการประเมิน"
 # Header words of a column of targets beside the scores ("ค่าเป้าหมาย | คะแนนที่ได้"): not a label, not a score.
 TARGET_HEADERS: tuple[str, ...] = ("ค่าเป้าหมาย", "เป้าหมาย", "เกณฑ์", "คะแนนเต็ม")
 
-# Why a document gave no scores and what to do (English, like every import message).
-NO_SCORES_HELP = (
-    "no score table or score sentence was recognised: scores are read from tables with one row per "
-    "indicator, tool or question and a คะแนน or year column (Word, Excel, HTML, TAB-separated text), and from "
-    "sentences such as 'ปี 2568 ได้ 86.38 คะแนน'; otherwise copy the scores into the score template "
-    "(flask --app bot score-template scores.xlsx) and import that"
-)
-
 # What may follow คะแนน before the figure in a sentence: "คะแนนที่ได้ 94.04", "ได้คะแนนร้อยละ 88.32".
 SENTENCE_SCORE_SUFFIXES: tuple[str, ...] = ("ที่ได้รับ", "ที่ได้")
 PERCENT_WORDS: tuple[str, ...] = ("ร้อยละ",)

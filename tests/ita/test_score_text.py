@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from ita.messages import msg
 from ita.score_text import (
     ScoreDocument,
     ScoreImportError,
@@ -14,7 +15,6 @@ from ita.score_text import (
     read_scores,
     write_score_template,
 )
-from ita.vocab import scores as vocab
 
 
 def messages(document: ScoreDocument) -> list[str]:
@@ -129,7 +129,7 @@ def test_plan_tables_are_not_score_tables():
     )
     document = parse_score_text(text)
     # Nothing read: the one warning says what is read and points to the template.
-    assert document.years == {} and [w.message for w in document.warnings] == [vocab.NO_SCORES_HELP]
+    assert document.years == {} and [w.what for w in document.warnings] == [msg("score.none_found")]
 
 
 # --- sentences --------------------------------------------------------------
