@@ -27,6 +27,8 @@ product round is compared with the baseline round next to it.
     .venv/bin/python bench/webhook.py --profile all     # cProfile (CPU clock) of the worker's handling per kind
     .venv/bin/python bench/webhook.py --backends postgresql --handlers product,minimal --no-baseline
         # the product's worker against bench/minimal_worker.py, the same events, taking turns; per-kind rounds
+    .venv/bin/python bench/webhook.py --backends postgresql --handlers product,before,minimal --no-baseline \
+        --before ../before   # and the worker of another checkout (git worktree add ../before REV): before/after
     .venv/bin/python bench/webhook.py --backends postgresql --worker-processes 1,2,3 --no-baseline
         # worker scaling: each count with its own copy of the database, taking turns
 
