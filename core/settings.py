@@ -49,6 +49,7 @@ class Settings:
     flow_timeout_minutes: int = 30
     outbox_stale_seconds: int = 120  # a push claimed this long ago by a dead clock is sent again
     webhook_stale_seconds: int = 60  # a webhook event claimed this long ago by a dead worker is handled again
+    webhook_retention_days: int = 90  # finished webhook events (raw messages) are removed after this; 0 keeps them
     handler_threads: int = 4  # per process: threads that handle stored webhook events
     event_handlers: str = "web"  # web: the web process handles what it stores; worker: the worker process (bot.worker) does
     worker_nice: int = 10  # the worker yields the CPU to the web process, which must answer LINE within 2 s
@@ -96,6 +97,7 @@ class Settings:
             "FLOW_TIMEOUT_MINUTES": "flow_timeout_minutes",
             "OUTBOX_STALE_SECONDS": "outbox_stale_seconds",
             "WEBHOOK_STALE_SECONDS": "webhook_stale_seconds",
+            "WEBHOOK_RETENTION_DAYS": "webhook_retention_days",
             "HANDLER_THREADS": "handler_threads",
             "WORKER_NICE": "worker_nice",
         }
@@ -148,6 +150,8 @@ class Settings:
             raise SettingsError(f"EVENT_HANDLERS must be web or worker, not {self.event_handlers!r}")
         if not 0 <= self.worker_nice <= 19:
             raise SettingsError("WORKER_NICE must be between 0 and 19")
+        if self.webhook_retention_days < 0:
+            raise SettingsError("WEBHOOK_RETENTION_DAYS must be 0 (keep every event) or more days")
         return self
 
     @property

@@ -12,6 +12,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 import handlers.all  # noqa: F401  (the sweeper routes events like the worker does)
 from core.logs import configure_logging
+from core.retention import remove_expired
 from core.services import Services, build_services
 from inbox.sweeper import sweep_stale_events
 from outbox.delivery import deliver
@@ -43,6 +44,15 @@ def tick(services: Services) -> None:
                      result.retried, result.dead, result.expired, result.held)
 
 
+def retention_job(services: Services) -> None:
+    """Remove finished webhook events past their retention, expired chat state and expired files, daily."""
+    with clock_lock(services.engine) as got:
+        if not got:
+            return  # the clock that holds the lock does it
+        removed = remove_expired(services.engine, services.settings)
+    log.info("retention: removed %s", removed)
+
+
 def build_scheduler(services: Services | None = None) -> BlockingScheduler:
     configure_logging()
     services = services or build_services()
@@ -54,5 +64,8 @@ def build_scheduler(services: Services | None = None) -> BlockingScheduler:
     # that overruns is skipped rather than stacked.
     scheduler.add_job(tick, "interval", minutes=1, args=[services], id="tick", max_instances=1, coalesce=True,
                       next_run_time=datetime.now(services.settings.tz))
+    # At night, local time: nobody is reporting, and the deletes take no lock for long anyway.
+    scheduler.add_job(retention_job, "cron", hour=3, minute=30, args=[services], id="retention",
+                      max_instances=1, coalesce=True)
     log.info("jobs scheduled in %s", services.settings.bot_timezone)
     return scheduler

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bot.cli.common import cli_command, fail, services
+from core.retention import remove_expired
 from models import (
     Conversation,
     Evidence,
@@ -155,4 +156,17 @@ def forget_officer_command(name: str, org_name: str | None, with_evidence: bool,
                + (f"; {removed_files} evidence file(s) deleted" if with_evidence else "") + ".")
 
 
-COMMANDS = [backup_command, restore_command, forget_officer_command]
+@cli_command("remove-expired")
+def remove_expired_command() -> None:
+    """Remove finished webhook events past WEBHOOK_RETENTION_DAYS, expired chat state and expired files now.
+
+    The clock does this every night at 03:30; this runs it at once.
+    """
+    svc = services()
+    removed = remove_expired(svc.engine, svc.settings)
+    kept = (f"finished webhook events are kept {svc.settings.webhook_retention_days} days"
+            if svc.settings.webhook_retention_days else "webhook events are kept (WEBHOOK_RETENTION_DAYS=0)")
+    click.echo(f"Removed {removed}; {kept}.")
+
+
+COMMANDS = [backup_command, restore_command, forget_officer_command, remove_expired_command]

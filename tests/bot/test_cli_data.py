@@ -1,9 +1,11 @@
 """Backups, restore and removing an officer's personal data."""
 from __future__ import annotations
 
-from sqlmodel import func, select
+from datetime import timedelta
 
-from models import Evidence, Measure, Officer, ReportVersion, WebhookEvent
+from sqlmodel import Session, func, select
+
+from models import EventStatus, Evidence, Measure, Officer, ReportVersion, WebhookEvent, utcnow
 from tests.factories import make_world
 
 
@@ -50,3 +52,16 @@ def test_forget_officer_removes_personal_data_keeps_reports(chat, runner, sessio
     assert not any(Path(settings_overrides["evidence_dir"]).rglob("*.jpg"))
     # The LINE account is no longer linked: the person is a stranger to the bot now.
     assert "ยังไม่ได้ลงทะเบียน" in chat.text(user, "งานของฉัน").text
+
+
+def test_remove_expired_removes_old_finished_events_now_and_says_what_it_kept(runner, services):
+    with Session(services.engine) as session:
+        for event_id, days in (("ancient", 400), ("recent", 3)):
+            session.add(WebhookEvent(webhook_event_id=event_id, event_type="message", payload="{}",
+                                     status=EventStatus.DONE.value, received_at=utcnow() - timedelta(days=days)))
+        session.commit()
+    result = runner.invoke(args=["remove-expired"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 webhook event(s)" in result.output and "kept 90 days" in result.output
+    with Session(services.engine) as session:
+        assert list(session.exec(select(WebhookEvent.webhook_event_id))) == ["recent"]
