@@ -66,7 +66,7 @@ def test_console_from_sign_in_to_the_years_report(stack, browser, tmp_path):  # 
     page.set_input_files("#file", str(FIXTURES / "plan-ban-nong-kham.csv"))
     page.get_by_role("button", name="แสดงตัวอย่าง").click()
     page.get_by_test_id("preview").wait_for()
-    page.locator("input[name=m-0-title]").fill("เผยแพร่รายงานจัดซื้อจัดจ้างรายเดือน (แก้ในหน้าเว็บ)")
+    page.locator("textarea[name=m-0-title]").fill("เผยแพร่รายงานจัดซื้อจัดจ้างรายเดือน (แก้ในหน้าเว็บ)")
     _shots(page, "plan-preview")
     page.get_by_test_id("import").click()
     page.get_by_text("นำเข้าแล้วค่ะ").wait_for()

@@ -33,6 +33,9 @@ def test_plan_preview_saves_nothing_and_import_keeps_the_correction(client, serv
     assert preview.status_code == 200, preview.text
     assert "ประชุมชี้แจงแนวทางป้องกันผลประโยชน์ทับซ้อน" in preview.text
     assert "ถือว่าทั้งปีงบประมาณ" in preview.text  # the guessed period is flagged
+    # The title is a text area wide enough to read; each month is also said in Thai, Buddhist era.
+    assert '<textarea name="m-1-title"' in preview.text
+    assert "ต.ค. 2567" in preview.text and "ก.ย. 2568" in preview.text
     assert len(session.exec(select(Measure)).all()) == before
     sealed = preview.text.split('name="sealed" value="')[1].split('"')[0]
     form = {"csrf_token": csrf, "sealed": sealed, "year": "2568"}

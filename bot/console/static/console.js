@@ -36,7 +36,7 @@ for (const button of document.querySelectorAll("[data-print]")) {
 }
 
 // A preview cell that was changed is marked, so the admin sees what they corrected.
-for (const cell of document.querySelectorAll("table.preview input, table.preview select")) {
+for (const cell of document.querySelectorAll("table.preview input, table.preview select, table.preview textarea")) {
   const initial = cell.value;
   cell.addEventListener("input", () => cell.classList.toggle("changed", cell.value !== initial));
 }
