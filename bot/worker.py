@@ -36,8 +36,7 @@ STOP_SECONDS = 15.0  # within gunicorn's and most platforms' grace period
 def main() -> None:
     configure_logging()
     try:
-        # Its connections are in constant use: a dead one shows at the claim, which tries again.
-        services = build_services(pre_ping=False)
+        services = build_services()
     except SettingsError as exc:
         print(f"tidtam worker: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -45,12 +45,8 @@ class Services:
             self.intake.dispose()
 
 
-def build_services(settings: Settings | None = None, *, pre_ping: bool = True) -> Services:
-    """Services for one process: the engine, the LINE client and a task runner.
-
-    ``pre_ping=False`` (the worker) skips the round trip that checks each pooled
-    connection before use; the worker's claim tries once more when it finds one dead.
-    """
+def build_services(settings: Settings | None = None) -> Services:
+    """Services for one process: the engine, the LINE client and a task runner."""
     settings = settings or Settings.from_env()
-    return Services(settings=settings, engine=make_engine(settings.database_url, pre_ping=pre_ping),
+    return Services(settings=settings, engine=make_engine(settings.database_url),
                     line=LineClient(line_config(settings)), tasks=TaskRunner())

@@ -67,16 +67,8 @@ def drain_chat(services: Services, chat_key: str) -> list[Outcome]:
 
 def handle_next(services: Services, chat_key: str) -> Outcome | None:
     """Claim and handle the chat's oldest open event; None when there is nothing to take."""
-    stale = timedelta(seconds=services.settings.webhook_stale_seconds)
     with services.engine.connect() as conn:
-        try:
-            claimed = claim_next(conn, chat_key, stale=stale)
-        except OperationalError as exc:
-            if not exc.connection_invalidated:
-                raise
-            # The pooled connection had died (a database restart; the worker does not ping before
-            # use): the pool is refilled, and the claim's transaction was rolled back, so once more.
-            claimed = claim_next(conn, chat_key, stale=stale)
+        claimed = claim_next(conn, chat_key, stale=timedelta(seconds=services.settings.webhook_stale_seconds))
         if claimed is None:
             return None
         if claimed.answer_outcome_unknown:

@@ -48,11 +48,8 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(UTC)
 
 
-def make_engine(url: str, *, echo: bool = False, pre_ping: bool = True) -> Engine:
-    """Create the process's engine with settings that suit each backend.
-
-    ``pre_ping`` checks a pooled PostgreSQL connection with a round trip before each use.
-    """
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create the process's engine with settings that suit each backend."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -69,7 +66,7 @@ def make_engine(url: str, *, echo: bool = False, pre_ping: bool = True) -> Engin
         # a smaller pool opened and closed a connection for every few events under load.
         pool_size=10,
         max_overflow=10,
-        pool_pre_ping=pre_ping,
+        pool_pre_ping=True,
         pool_recycle=1800,
         connect_args={"connect_timeout": 5},
     )

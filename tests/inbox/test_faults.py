@@ -8,7 +8,6 @@ during a send is covered by tests/test_scheduler_faults.py.
 """
 from __future__ import annotations
 
-import dataclasses
 import http.client
 import json
 import os
@@ -22,18 +21,15 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-import sqlalchemy as sa
 import time_machine
 from sqlmodel import select
 
 from bot import create_app
 from devkit.event_builder import body_of, sign
 from handlers import registry
-from inbox.dispatch import handle_next
-from inbox.store import chat_key_of, store_events
 from inbox.sweeper import sweep_stale_events
 from line import texts, views
-from models import EventStatus, WebhookEvent, make_engine, utcnow
+from models import EventStatus, WebhookEvent, utcnow
 from tests.chat import Chat
 from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, _truncate_all
 from tests.factories import make_world
@@ -594,21 +590,3 @@ def _wait_any_answering(session, timeout: float = 10) -> bool:
             return True
         time.sleep(0.02)
     return False
-
-
-def test_without_pre_ping_a_claim_on_a_dead_pooled_connection_is_taken_on_a_new_one(services, chat, line, db_url):
-    """The worker's engine does not ping pooled connections before use (one round trip less per
-    event): after a database restart the dead connection shows at the claim, which tries once more."""
-    engine = make_engine(db_url, pre_ping=False)
-    worker = dataclasses.replace(services, engine=engine)
-    try:
-        with engine.connect() as conn:  # the pool now holds a connection
-            conn.execute(sa.text("SELECT 1"))
-        event = chat.text_event("U-no-ping", "ช่วยเหลือ")
-        store_events(services.engine, [event])
-        assert _cut_every_connection(db_url) >= 1  # the pooled one among them
-        outcome = handle_next(worker, chat_key_of(event))
-        assert outcome is not None and outcome.status == "done"
-        assert [body["replyToken"] for body in line.replies()] == [event["replyToken"]]
-    finally:
-        engine.dispose()
