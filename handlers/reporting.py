@@ -17,7 +17,7 @@ from ita.status import AMBIGUOUS, STATUS_LABELS, Status, parse_percent, parse_re
 from ita.thai import fiscal_year_bounds, format_month, format_thai_date, to_arabic_digits
 from line import texts, views
 from line.cards import measures_messages, period_label, status_label
-from models import Measure, Officer, Role
+from models import Conversation, Measure, Officer, Role
 from models.evidence import EvidenceError, store_evidence
 from models.people import OfficerLookupError, find_officer
 from models.plan import find_measure
@@ -238,8 +238,11 @@ def _ask_status(measure: Measure, question: str | None = None) -> views.Message:
     return views.text(body, [views.say_action(STATUS_LABELS[s]) for s in STATUS_ORDER])
 
 
-def _ask_next(ctx: Context, data: dict[str, Any], conversation=None) -> Reply:
-    """Save what the flow has so far with its next question as the step (one write), and ask it."""
+def _ask_next(ctx: Context, data: dict[str, Any], conversation: Conversation | None = None) -> Reply:
+    """Save what the flow has so far with its next question as the step (one write), and ask it.
+
+    Without a conversation the flow is started (flows.start reuses the user's row if there is one).
+    """
     data = dict(data)
     if data.get("status") == Status.DONE.value and data.get("percent") is None:
         data["percent"] = 100

@@ -57,25 +57,26 @@ def _in(values: tuple[str, ...]) -> str:
 # The three statements every event runs, as plain SQL (the same on PostgreSQL and SQLite): a
 # text statement skips the work SQLAlchemy does to key and compile an expression on every call,
 # and the statuses written as literals match the open-events index's own predicate.
+#
+# The claim takes the chat's oldest open event. An event whose answer is still on its way
+# ('answering') holds its chat too: the next answer must not overtake it. A dead holder's claim
+# (older than stale_before) is taken back; past MAX_ATTEMPTS it is still taken, so that the
+# dispatcher gives it up (and says sorry) in its chat's order instead of leaving the chat to wait.
 _CLAIM = sa.text(f"""
-    UPDATE webhookevent
+    UPDATE {_EVENTS.name}
        SET status = CASE WHEN status = '{_ANSWERING}' THEN '{_ANSWERING}' ELSE '{_PROCESSING}' END,
            claimed_at = :now, attempts = attempts + 1
-     WHERE id = (SELECT min(id) FROM webhookevent WHERE chat_key = :chat AND status IN {_in(_OPEN)})
-       -- An event whose answer is still on its way holds its chat too: the next answer must not overtake it.
-       AND (status = '{_RECEIVED}'
-            -- A dead holder's claim. Past MAX_ATTEMPTS it is still taken, so that the dispatcher gives
-            -- it up (and says sorry) in its chat's order instead of leaving the chat to wait for ever.
-            OR (status IN {_in(_HELD)} AND claimed_at < :stale_before))
+     WHERE id = (SELECT min(id) FROM {_EVENTS.name} WHERE chat_key = :chat AND status IN {_in(_OPEN)})
+       AND (status = '{_RECEIVED}' OR (status IN {_in(_HELD)} AND claimed_at < :stale_before))
     RETURNING webhook_event_id, payload, received_at, status, attempts
 """).bindparams(sa.bindparam("now", type_=_TIME), sa.bindparam("stale_before", type_=_TIME)).columns(
     _EVENTS.c.webhook_event_id, _EVENTS.c.payload, _EVENTS.c.received_at, _EVENTS.c.status, _EVENTS.c.attempts)
 _FINISH = sa.text(
-    "UPDATE webhookevent SET status = :new_status, error = :error_text, handled_at = :now"
+    f"UPDATE {_EVENTS.name} SET status = :new_status, error = :error_text, handled_at = :now"
     " WHERE webhook_event_id = :event_id"
 ).bindparams(sa.bindparam("now", type_=_TIME))
 _ANSWERED = sa.text(
-    f"UPDATE webhookevent SET status = '{_DONE}' WHERE webhook_event_id = :event_id AND status = '{_ANSWERING}'")
+    f"UPDATE {_EVENTS.name} SET status = '{_DONE}' WHERE webhook_event_id = :event_id AND status = '{_ANSWERING}'")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ otherwise as written; `known_unit` tells the caller which ones those are.
 
 from __future__ import annotations
 
-import functools
 import re
 from functools import lru_cache
 
@@ -196,7 +195,7 @@ def _resolve_part(part: str) -> list[str]:
     return [cleaned] if len(_squash(cleaned)) >= 2 else []
 
 
-@functools.lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def means_everyone(text: str) -> bool:
     """Whether a responsible cell names every unit (one of its parts, or the whole).
 

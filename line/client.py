@@ -190,6 +190,8 @@ class LineClient:
         (``sanitize_for_serialization``) and pass it through its REST layer
         before serialising it the same way. LINE's answer (the sent message
         ids) is read, so the connection goes back to the pool, and not parsed.
+        A network or TLS failure raises urllib3's error, which the callers
+        treat as passing (a push is tried again with the same retry key).
         """
         api_client = self.api.api_client
         headers = {**api_client.default_headers, **JSON_HEADERS}

@@ -108,7 +108,7 @@ def due_measures(session: Session, *, officer_id: int, period: date) -> list[Mea
     return [m for m in assigned_measures(session, officer_id=officer_id) if measure_is_due(m, period)]
 
 
-_OFFICER = Role.OFFICER.value  # read once per assignment row of every summary: not an enum lookup each time
+_OFFICER_ROLE = Role.OFFICER.value  # read once per assignment row of every summary: not an enum lookup each time
 Party = tuple[str, int]  # ("unit", unit id) or ("officer", officer id): who owes one report per period
 
 
@@ -124,7 +124,7 @@ def responsible_party(*, officer_id: int, officer_unit_id: int | None, officer_r
     """
     via_unit = officer_unit_id is not None and (for_everyone or officer_unit_id in measure_unit_ids)
     if via_unit:
-        if officer_role != _OFFICER and source != "manual":
+        if officer_role != _OFFICER_ROLE and source != "manual":
             return None
         return ("unit", officer_unit_id)
     return ("officer", officer_id)

@@ -129,7 +129,8 @@ _ASSIGNMENTS = (
     .join(Measure, Measure.id == Assignment.measure_id)
     .where(Assignment.organisation_id == sa.bindparam("org"), Assignment.active,
            Measure.organisation_id == sa.bindparam("org"),
-           Measure.fiscal_year.in_([sa.bindparam("last_year"), sa.bindparam("year")]), Measure.active)
+           Measure.fiscal_year.in_([sa.bindparam("last_year", type_=sa.Integer),
+                                    sa.bindparam("year", type_=sa.Integer)]), Measure.active)
     .order_by(Measure.fiscal_year, Measure.source_line, Measure.id, Assignment.officer_id)
 )
 _NAME_AND_DEADLINE = (

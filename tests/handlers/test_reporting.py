@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from sqlmodel import select
 
+from line import texts
 from line.cards import reminder_messages
-from models import Evidence, Measure, Officer, ReportVersion, StatusReport, utcnow
+from models import Conversation, Evidence, Measure, Officer, ReportVersion, StatusReport, utcnow
 from models.reports import current_period
 from tests.factories import make_world
 
@@ -330,3 +331,24 @@ def test_free_text_keeps_line_breaks_and_thai_digits(chat, session, world):
     (first, _), (second, _) = _versions(session)
     assert first.summary == "ประชุม ๓ ครั้ง" and first.percent == 100
     assert second.summary == "ร่างคู่มือแล้ว ๒ บท\nรอตรวจทาน"
+
+
+def test_a_command_inside_an_open_report_says_the_report_is_still_open_and_a_cancel_ends_it(chat, world):
+    user = _user(world)
+    assert "สถานะเป็นอย่างไร" in chat.text(user, "รายงาน 1").text
+    tasks = chat.text(user, "งานของฉัน")
+    assert texts.FLOW_STILL_OPEN in tasks.texts
+    assert texts.CANCELLED in chat.text(user, "ยกเลิก").texts
+    assert texts.FLOW_STILL_OPEN not in chat.text(user, "งานของฉัน").texts
+
+
+def test_an_expired_report_is_dropped_and_a_new_one_starts_in_the_same_message(chat, world, session):
+    user = _user(world)
+    chat.text(user, "รายงาน 1")
+    with time_machine.travel(utcnow() + timedelta(hours=5)):
+        question = chat.text(user, "รายงาน 3")
+        assert "สถานะเป็นอย่างไร" in question.text and texts.FLOW_STILL_OPEN not in question.texts
+        session.expire_all()
+        conversation = session.get(Conversation, user)
+        assert conversation is not None and conversation.step == "status"
+        assert conversation.data["measure_id"] == world.measures["3"].id

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import urllib3
 from linebot.v3.messaging import MessageAction, QuickReply, QuickReplyItem, TextMessage
 
 from core.services import line_config
@@ -164,3 +165,27 @@ def test_profile(client, line):
     line.add_profile("U-p", "สมชาย")
     assert client.display_name("U-p") == "สมชาย"
     assert client.display_name("U-nobody") is None
+
+
+def test_a_tls_failure_is_retried_with_the_same_key(client, line, monkeypatch):
+    """A TLS handshake cut by the network is passing, like a timeout: the push is tried again."""
+    pool = client.api.api_client.rest_client.pool_manager
+    real, failures = pool.request, []
+
+    def flaky(method, url, **kwargs):
+        if not failures:
+            failures.append(kwargs["headers"]["X-Line-Retry-Key"])
+            raise urllib3.exceptions.SSLError("handshake interrupted")
+        return real(method, url, **kwargs)
+
+    monkeypatch.setattr(pool, "request", flaky)
+    result = client.push("U1", [views.text("hello")], attempts=2, backoff=0.01)
+    assert result.delivered
+    assert _keys(line) == failures  # the second try carried the first one's key
+
+
+def test_a_failed_answer_carries_lines_own_sentence(client, line):
+    line.fail_next(1, status=400, path="/v2/bot/message/push")
+    result = client.push("U1", [views.text("hello")])
+    assert not result.delivered and result.status == 400 and not result.retryable
+    assert result.error and "{" not in result.error  # LINE's message, not its raw JSON
