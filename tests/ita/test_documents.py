@@ -18,6 +18,7 @@ import pytest
 from ita.documents import DocumentReadError, read_document
 from ita.plan import PlanImportError, PlanTableChoiceError, read_plan
 from ita.score_text import ScoreConflictError, ScoreImportError, read_scores
+from ita.staff import read_staff
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
 EXPECTED = {path.name.split(".")[0]: json.loads(path.read_text(encoding="utf-8"))
@@ -88,6 +89,13 @@ def test_score_fixture(path: Path) -> None:
         assert any(fragment in m for m in messages), messages
     for fragment in expected.get("absent_warnings", []):
         assert not any(fragment in m for m in messages), messages
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if EXPECTED[p.name.split(".")[0]]["kind"] == "staff"], ids=_ids)
+def test_staff_fixture(path: Path) -> None:
+    staff, _ = read_staff(path)
+    got = [[row.name, row.position, row.unit, row.phone] for row in staff]
+    assert got == EXPECTED[path.name.split(".")[0]]["staff"]
 
 
 def _check_year(got, want: dict) -> None:
