@@ -132,7 +132,7 @@ def test_same_plan_in_every_format_gives_the_same_measures() -> None:
         return [(m.key, "".join(m.title.split()), tuple(m.responsible_units), m.period_start, m.period_end,
                  tuple(m.indicator_numbers)) for m in document.measures]
 
-    for name in ("plan_grouped", "plan_pages", "plan_no_header"):
+    for name in ("plan_grouped", "plan_pages", "plan_no_header", "plan_word_pdf"):
         results = {p.suffix: summary(p) for p in FILES if p.name.split(".")[0] == name}
         first = next(iter(results.values()))
         assert all(result == first for result in results.values()), {k: v[:2] for k, v in results.items()}
