@@ -642,8 +642,8 @@ class PlanBuilder:
             if not field_name.startswith(vocab.FIELD_MONTH_PREFIX):
                 continue
             if any(squash(text) and squash(text) not in vocab.UNTICKED_MARKS for text in texts):
-                months.append(int(field_name[len(vocab.FIELD_MONTH_PREFIX) :]))
-        return sorted(months, key=lambda month: (month - 10) % 12)
+                months += [int(month) for month in field_name[len(vocab.FIELD_MONTH_PREFIX) :].split(",")]
+        return sorted(set(months), key=lambda month: (month - 10) % 12)
 
     def _tick_period(self, line: int, months: list[int], year: int) -> tuple[date, date, bool]:
         """First to last ticked month of fiscal year ``year`` (October–December fall in the year before)."""

@@ -73,6 +73,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The spreadsheet {name} could not be read: it is damaged ({kind}).",
         "อ่านไฟล์ตาราง {name} ไม่ได้ ไฟล์เสียหาย ({kind})",
     ),
+    "document.hidden_sheet": (
+        "Sheet '{sheet}' is hidden in Excel; not read (unhide it if it holds data to import).",
+        "แผ่นงาน '{sheet}' ถูกซ่อนไว้ใน Excel ระบบจึงไม่อ่าน (ถ้ามีข้อมูลที่ต้องนำเข้า กรุณายกเลิกการซ่อนก่อนค่ะ)",
+    ),
     "document.csv_unreadable": ("The CSV file could not be read: {error}.", "อ่านไฟล์ CSV ไม่ได้ ({error})"),
     "document.pdf_unopenable": (
         "{name} could not be opened as a PDF ({kind}); export the document from Word again, or send the .docx instead.",

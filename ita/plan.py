@@ -120,6 +120,8 @@ def _read(
         source_format=document.format,
         one_row_per_measure=document.format in _WHOLE_ROW_FORMATS,
     )
+    for note in document.notes:
+        builder.warn(None, note)
     for reading in readings:
         for note in reading.notes:
             builder.warn(reading.table.rows[0].line, msg("plan.table_note", where=reading.table.where, note=note))

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ita.documents import DocumentReadError, Paragraph, SourceDocument, read_document
+from ita.documents.sheet_reader import is_hidden
 from ita.messages import Message, MessageError, at_line, joined, msg, require_message
 from ita.scores import (
     INDICATORS,
@@ -1296,11 +1297,14 @@ def read_scores(path: str | Path, *, year_be: int | None = None, prefer: str | N
         except OSError as error:
             raise ScoreImportError(msg("score.cannot_open", name=file.name, reason=error.strerror or str(error))) from error
         places: dict[int, str] = {}
+        hidden: list[str] = []
         if suffix in (".xlsx", ".xlsm"):
-            rows, places = _xlsx_rows(data, file.name)
+            rows, places, hidden = _xlsx_rows(data, file.name)
         else:
             rows = _csv_rows(_decode(data))
-        return _parse_rows(rows, year_be=year_be, source=file.name, prefer=prefer, places=places)
+        result = _parse_rows(rows, year_be=year_be, source=file.name, prefer=prefer, places=places)
+        result.warnings[:0] = [ScoreWarning(None, msg("document.hidden_sheet", sheet=sheet)) for sheet in hidden]
+        return result
     try:
         document = read_document(file)
     except DocumentReadError as error:
@@ -1310,11 +1314,13 @@ def read_scores(path: str | Path, *, year_be: int | None = None, prefer: str | N
     return read_scores_document(document, year_be=year_be, prefer=prefer)
 
 
-def _xlsx_rows(data: bytes, name: str) -> tuple[list[list[str]], dict[int, str]]:
-    """The rows of the template sheet, else of every sheet one after another, and where each row is.
+def _xlsx_rows(data: bytes, name: str) -> tuple[list[list[str]], dict[int, str], list[str]]:
+    """The rows of the template sheet, else of every visible sheet one after another, where each row is,
+    and the hidden sheets left out.
 
     Results often put the per-question scores on a sheet of their own; reading only the
-    first sheet would lose them without a word.
+    first sheet would lose them without a word.  A hidden sheet holds lookup lists, weights
+    (0.3, 0.4) or an old draft, whose figures must never become scores.
     """
     from openpyxl import load_workbook
 
@@ -1323,10 +1329,13 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[list[str]], dict[int, str]]
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
         raise ScoreImportError(msg("score.bad_workbook", name=name)) from error
     try:
+        hidden: list[str] = []
         if vocab.TEMPLATE_SHEET in workbook.sheetnames:
             sheets = [workbook[vocab.TEMPLATE_SHEET]]
         else:
             sheets = [s for s in workbook.worksheets if "".join(s.title.split()) != vocab.TEMPLATE_NOTES_SHEET]
+            hidden = [s.title for s in sheets if is_hidden(s)]
+            sheets = [s for s in sheets if not is_hidden(s)]
         rows: list[list[str]] = []
         places: dict[int, str] = {}
         for sheet in sheets:
@@ -1336,7 +1345,7 @@ def _xlsx_rows(data: bytes, name: str) -> tuple[list[list[str]], dict[int, str]]
                 rows.append([_cell_text(value) for value in row])
                 if len(sheets) > 1:
                     places[len(rows)] = f"sheet '{sheet.title}' row {number}"
-        return rows, places
+        return rows, places, hidden
     except Exception as error:  # openpyxl raises many kinds on damaged sheets
         raise ScoreImportError(msg("score.damaged_sheet", name=name)) from error
     finally:

@@ -61,11 +61,17 @@ def _rows_from_file(path: Path) -> list[list[str]]:
         import openpyxl
 
         try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            # Not read-only: merged cells (one สังกัด over several people) are only visible this way.
+            workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
             raise StaffImportError(msg("staff.bad_xlsx", name=path.name)) from None
         sheet = workbook.worksheets[0]
         rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        for merged in sheet.merged_cells.ranges:
+            top = rows[merged.min_row - 1][merged.min_col - 1]
+            for r in range(merged.min_row, merged.max_row + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    rows[r - 1][c - 1] = top
         workbook.close()
         return rows
     if suffix == ".csv":
@@ -80,12 +86,13 @@ def _rows_from_file(path: Path) -> list[list[str]]:
 def read_staff(path: str | Path) -> tuple[list[StaffRow], list[PlanWarning]]:
     """Read a staff list; rows with problems become warnings, not silent guesses."""
     rows = _rows_from_file(Path(path))
+    # The header is the row naming the most columns: a title above it ("รายชื่อเจ้าหน้าที่…")
+    # also contains ชื่อ, but nothing else a header has.
     header_index, columns = None, {}
     for index, cells in enumerate(rows[:20]):
-        columns = _header_map(cells)
-        if "name" in columns:
-            header_index = index
-            break
+        found = _header_map(cells)
+        if "name" in found and len(found) > len(columns):
+            header_index, columns = index, found
     if header_index is None:
         raise StaffImportError(msg("staff.no_header"))
     staff: list[StaffRow] = []
@@ -104,7 +111,10 @@ def read_staff(path: str | Path) -> tuple[list[StaffRow], list[PlanWarning]]:
         if role is None:
             warnings.append(PlanWarning(index, msg("staff.unknown_role", role=role_text, name=name)))
             role = "officer"
-        staff.append(StaffRow(index, name, cell(cells, "position"), cell(cells, "unit"), role, cell(cells, "phone")))
+        phone = cell(cells, "phone")
+        if phone.isdigit() and len(phone) in (8, 9):
+            phone = "0" + phone  # typed as a number, Excel dropped the leading 0 every Thai number has
+        staff.append(StaffRow(index, name, cell(cells, "position"), cell(cells, "unit"), role, phone))
     if not staff:
         raise StaffImportError(msg("staff.no_rows"))
     return staff, warnings

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from rapidfuzz import fuzz
 
@@ -29,6 +30,7 @@ from ita.textclean import LIST_MARKER, clean_text, leading_number, squash
 from ita.thai import find_month, to_arabic_digits
 from ita.units import EVERYONE, PERSON_PREFIX, known_unit, split_responsible
 from ita.vocab import plan as vocab
+from ita.vocab.time import QUARTER_WORD
 
 _MEASURE_BODY_FIELDS = frozenset(
     {
@@ -350,8 +352,10 @@ def header_rows_of(table: Table) -> tuple[int, dict[int, str], list[str]]:
             break
         count += 1
         if months:
-            for column, month in months.items():
-                columns.setdefault(column, f"{vocab.FIELD_MONTH_PREFIX}{month}")
+            for column, tick_months in months.items():
+                # "ระยะเวลาดำเนินการ" over the month or quarter columns only labels them.
+                if columns.get(column) in (None, vocab.FIELD_PERIOD):
+                    columns[column] = vocab.FIELD_MONTH_PREFIX + ",".join(map(str, tick_months))
         for column, name in header.columns.items():
             if name in (vocab.FIELD_PERIOD_START, vocab.FIELD_PERIOD_END) or column not in columns:
                 columns[column] = name
@@ -366,16 +370,33 @@ def header_rows_of(table: Table) -> tuple[int, dict[int, str], list[str]]:
 MIN_MONTH_COLUMNS = 3
 
 
-def month_columns(cells: list[str]) -> dict[int, int]:
-    """{column: month} for the cells of a header row that are just a month's name ("ต.ค.", "มกราคม 69")."""
-    found: dict[int, int] = {}
+def month_columns(cells: list[str]) -> dict[int, tuple[int, ...]]:
+    """{column: its months} for the cells of a header row that are just a month's name ("ต.ค.", "มกราคม 69")
+    or a quarter ("ไตรมาส 1": October to December)."""
+    found: dict[int, tuple[int, ...]] = {}
     for column, cell in enumerate(cells):
         text = clean_text(cell)
         if text and len(squash(text)) <= 14:
             month = find_month(text)
             if month is not None:
-                found[column] = month
+                found[column] = (month,)
+            elif squash(text).startswith(QUARTER_WORD):
+                quarter = parse_period(text, _ANY_FISCAL_YEAR)
+                if quarter is not None and not quarter.assumed:
+                    found[column] = _months_between(quarter.start, quarter.end)
     return found
+
+
+# Quarters name the same months in every fiscal year.
+_ANY_FISCAL_YEAR = 2568
+
+
+def _months_between(start: date, end: date) -> tuple[int, ...]:
+    months, current = [], start
+    while current <= end and len(months) < 12:
+        months.append(current.month)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return tuple(months)
 
 
 def _is_repeated_header(cells: list[str], columns: dict[int, str] | None = None) -> bool:

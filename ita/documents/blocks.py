@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ita.messages import MessageError
+from ita.messages import Message, MessageError
 
 
 class DocumentReadError(MessageError):
@@ -66,6 +66,8 @@ class SourceDocument:
     name: str
     format: str
     blocks: list[Block] = field(default_factory=list)
+    # What the reader left out on purpose (a hidden sheet), for the importers to warn about.
+    notes: list[Message] = field(default_factory=list)
 
     def tables(self) -> list[Table]:
         """The document's tables in order."""

@@ -9,6 +9,13 @@ rebuilt here from the characters in content-stream order: marks are attached
 to the letter before them, unmapped glyphs dropped, and a space is only added
 where the page shows a real gap.  A PDF with no characters at all is a scan
 and gets a one-line message instead of an empty result.
+
+LibreOffice (and Word, for some fonts) draws a Thai cluster with glyphs whose
+own character map is wrong (a low sara u mapped to mai ek, sara am as nikhahit
+plus sara aa) and gives the true text in an ActualText span around them; the
+span's text replaces its glyphs.  A run in a fallback font (a dash, the
+spaces) may be drawn before the Thai text of its line, so a line's letters
+are put in order of their position, each with its marks.
 """
 
 from __future__ import annotations
@@ -31,11 +38,47 @@ SPACE_GAP = 0.22
 # A baseline this far (share of font size) below the previous one starts a new line.
 NEW_LINE = 0.6
 
+def _in_reading_order(chars: list[dict]) -> list[dict]:
+    """Each line's letters left to right, each keeping the marks drawn after it; lines in content order."""
+    clusters: list[list[dict]] = []
+    for char in chars:
+        text = char.get("text", "")
+        if clusters and text and text[0] in _THAI_MARKS:
+            clusters[-1].append(char)
+        else:
+            clusters.append([char])
+    lines: list[list[list[dict]]] = []
+    for cluster in clusters:
+        size = float(cluster[0].get("size") or 10.0)
+        if lines and abs(float(lines[-1][0][0]["top"]) - float(cluster[0]["top"])) <= NEW_LINE * size:
+            lines[-1].append(cluster)
+        else:
+            lines.append([cluster])
+    return [char for line in lines for cluster in sorted(line, key=lambda c: float(c[0]["x0"])) for char in cluster]
+
+
 def join_chars(chars: list[dict]) -> str:
-    """Rebuild text from pdfplumber characters in content order (see the module docstring)."""
+    """Rebuild text from pdfplumber characters (see the module docstring)."""
     out: list[str] = []
     prev: dict | None = None
+    span = None
+    span_ends: dict[int, float] = {}
     for char in chars:
+        if char.get("actual_span") is not None:
+            span_ends[char["actual_span"]] = max(span_ends.get(char["actual_span"], 0.0), float(char["x1"]))
+    for char in _in_reading_order(chars):
+        if char.get("actual_span") is not None:
+            if char["actual_span"] == span:
+                continue  # the span's text was written with its first glyph
+            span = char["actual_span"]
+            # The span's text, as wide as all its glyphs (sara am: nikhahit and sara aa).
+            char = {**char, "text": char["actual_text"], "x1": span_ends[span]}
+            if prev is not None and char["x1"] > float(prev["x1"]) and char["text"][:1] in _THAI_MARKS:
+                out.append(char["text"])
+                prev = char
+                continue
+        else:
+            span = None
         text = char.get("text", "")
         if not text or _CID.match(text) or (len(text) == 1 and ord(text) < 32):
             # An unmapped glyph still takes room on the line: measure the next gap from it.
@@ -96,6 +139,69 @@ def _lines(chars: list[dict]) -> list[tuple[float, list[dict]]]:
     return lines
 
 
+def _actual_texts(pdf: object, page: object) -> list[tuple[int, str] | None]:
+    """For each character of the page in drawing order: (span number, ActualText) when a span holds it."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfminer.utils import decode_text
+
+    class Spans(PDFPageAggregator):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            self.stack: list[tuple[int, str] | None] = []
+            self.spans = 0
+            self.found: list[tuple[int, str] | None] = []
+
+        def begin_tag(self, tag: object, props: object = None) -> None:
+            actual = props.get("ActualText") if isinstance(props, dict) else None
+            if isinstance(actual, bytes):
+                self.spans += 1
+                self.stack.append((self.spans, decode_text(actual)))
+            else:
+                self.stack.append(self.stack[-1] if self.stack else None)
+
+        def end_tag(self) -> None:
+            if self.stack:
+                self.stack.pop()
+
+        def render_char(self, *args: object, **kwargs: object) -> float:
+            advance = super().render_char(*args, **kwargs)  # type: ignore[arg-type]
+            if self.cur_item._objs and isinstance(self.cur_item._objs[-1], LTChar):
+                self.found.append(self.stack[-1] if self.stack else None)
+            return advance
+
+    device = Spans(pdf.rsrcmgr, pageno=page.page_number)  # type: ignore[attr-defined]
+    PDFPageInterpreter(pdf.rsrcmgr, device).process_page(page.page_obj)  # type: ignore[attr-defined]
+    return device.found
+
+
+def _with_actual_text(pdf: object, page: object) -> list[dict]:
+    """The page's characters, those inside an ActualText span marked with it (see the module docstring)."""
+    chars = list(page.chars)  # type: ignore[attr-defined]
+    raw = page.page_obj  # type: ignore[attr-defined]
+    if b"ActualText" not in b"".join(_content_streams(raw)):
+        return chars
+    spans = _actual_texts(pdf, page)
+    if len(spans) != len(chars):  # not the same drawing: keep the glyphs' own characters
+        return chars
+    return [{**char, "actual_span": found[0], "actual_text": found[1]} if found else char
+            for char, found in zip(chars, spans)]
+
+
+def _content_streams(page_obj: object) -> list[bytes]:
+    from pdfminer.pdftypes import resolve1
+
+    contents = resolve1(page_obj.attrs.get("Contents"))  # type: ignore[attr-defined]
+    streams = contents if isinstance(contents, list) else [contents]
+    data = []
+    for stream in streams:
+        stream = resolve1(stream)
+        if stream is not None and hasattr(stream, "get_data"):
+            data.append(stream.get_data())
+    return data
+
+
 def read_pdf(path: Path) -> SourceDocument:
     """Read a PDF's text and ruled tables; raise DocumentReadError for a scan or a damaged file."""
     import pdfplumber  # heavy: only PDFs need it
@@ -108,7 +214,7 @@ def read_pdf(path: Path) -> SourceDocument:
     total_chars = 0
     try:
         for page_number, page in enumerate(pdf.pages, start=1):
-            chars = list(page.chars)
+            chars = _with_actual_text(pdf, page)
             total_chars += sum(1 for char in chars if str(char.get("text", "")).strip())
             found = page.find_tables()
             boxes = [table.bbox for table in found]

@@ -4,7 +4,8 @@ Rows with two or more filled cells are table rows; a blank row ends a table;
 a row with a single filled cell is a table row when a table is open (a
 heading or a continuation inside it) and a paragraph otherwise (a title above
 the table).  Dates become Thai month names so the period reader sees what a
-person would type.  The notes sheet of Tidtam's own templates is skipped.
+person would type.  The notes sheet of Tidtam's own templates is skipped, and
+so are hidden sheets (lookup lists, weights, old drafts), with a note.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ def cell_text(value: object) -> str:
     if isinstance(value, date):
         return format_month(value)
     return str(value)
+
+
+def is_hidden(sheet: object) -> bool:
+    """Whether Excel hides the sheet: it holds lookup lists, weights or a draft, not what the user sees."""
+    return getattr(sheet, "sheet_state", "visible") != "visible"
 
 
 def _add_rows(builder: BlockBuilder, rows: list[list[str]], label: str) -> None:
@@ -72,6 +78,9 @@ def read_xlsx(path: Path) -> SourceDocument:
     builder = BlockBuilder(path.name, "xlsx")
     try:
         sheets = [sheet for sheet in book.worksheets if "".join(sheet.title.split()) not in NOTES_SHEETS]
+        for sheet in [sheet for sheet in sheets if is_hidden(sheet)]:
+            builder.document.notes.append(msg("document.hidden_sheet", sheet=sheet.title))
+        sheets = [sheet for sheet in sheets if not is_hidden(sheet)]
         for sheet in sheets:
             rows = [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
             label = f"sheet '{sheet.title}' " if len(sheets) > 1 else ""

@@ -386,8 +386,8 @@ APPROACH_WORD = "แนวทาง"
 # the measure's question code and leaves its title.
 QUESTION_KEY_PREFIXES: tuple[str, ...] = ("มาตรการข้อที่", "มาตรการข้อ", "มาตรการที่")
 
-# Columns of a tick chart are fields named by this prefix and the month number ("month:10");
-# a measure runs from its first ticked month to its last.
+# Columns of a tick chart are fields named by this prefix and the column's months ("month:10",
+# a quarter "month:10,11,12"); a measure runs from its first ticked month to its last.
 FIELD_MONTH_PREFIX = "month:"
 # A month cell holding one of these is not ticked.
 UNTICKED_MARKS: tuple[str, ...] = ("-", "–", "—", "0", "×", "ไม่")

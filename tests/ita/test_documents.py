@@ -18,6 +18,7 @@ import pytest
 from ita.documents import DocumentReadError, read_document
 from ita.plan import PlanImportError, PlanTableChoiceError, read_plan
 from ita.score_text import ScoreConflictError, ScoreImportError, read_scores
+from ita.staff import read_staff
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
 EXPECTED = {path.name.split(".")[0]: json.loads(path.read_text(encoding="utf-8"))
@@ -90,6 +91,13 @@ def test_score_fixture(path: Path) -> None:
         assert not any(fragment in m for m in messages), messages
 
 
+@pytest.mark.parametrize("path", [p for p in FILES if EXPECTED[p.name.split(".")[0]]["kind"] == "staff"], ids=_ids)
+def test_staff_fixture(path: Path) -> None:
+    staff, _ = read_staff(path)
+    got = [[row.name, row.position, row.unit, row.phone] for row in staff]
+    assert got == EXPECTED[path.name.split(".")[0]]["staff"]
+
+
 def _check_year(got, want: dict) -> None:
     """Every figure the expected result names, exactly; figures it leaves out are not checked."""
     assert {str(k): v for k, v in got.indicators.items()} == want["indicators"]
@@ -124,7 +132,7 @@ def test_same_plan_in_every_format_gives_the_same_measures() -> None:
         return [(m.key, "".join(m.title.split()), tuple(m.responsible_units), m.period_start, m.period_end,
                  tuple(m.indicator_numbers)) for m in document.measures]
 
-    for name in ("plan_grouped", "plan_pages", "plan_no_header"):
+    for name in ("plan_grouped", "plan_pages", "plan_no_header", "plan_word_pdf"):
         results = {p.suffix: summary(p) for p in FILES if p.name.split(".")[0] == name}
         first = next(iter(results.values()))
         assert all(result == first for result in results.values()), {k: v[:2] for k, v in results.items()}
