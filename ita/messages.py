@@ -561,3 +561,28 @@ class MessageError(Exception):
 def at_line(line: int | None, message: Message) -> Message:
     """The message with the line it is about in front ("line 12: …" / "บรรทัด 12: …"), if any."""
     return message if line is None else msg("at_line", line=line, text=message)
+
+
+@dataclass(frozen=True)
+class LineWarning:
+    """Something an importer guessed, doubted or could not read, with the 1-based line (or sheet row) it is about.
+
+    ``message`` is the English sentence (``str()`` puts the line in front, as
+    the CLI prints it); ``what.th()`` and ``th()`` are the same in Thai.
+    """
+
+    line: int | None
+    what: Message
+
+    def __post_init__(self) -> None:
+        require_message(self, self.what)
+
+    @property
+    def message(self) -> str:
+        return self.what.en()
+
+    def __str__(self) -> str:
+        return at_line(self.line, self.what).en()
+
+    def th(self) -> str:
+        return at_line(self.line, self.what).th()

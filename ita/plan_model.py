@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ita.messages import Message, MessageError, at_line, require_message
+from ita.messages import LineWarning, Message, MessageError
 
 
 class PlanImportError(MessageError):
@@ -68,29 +68,8 @@ class PlanTableChoiceError(PlanImportError):
         return "\n".join(candidate.describe() for candidate in self.candidates)
 
 
-@dataclass
-class PlanWarning:
-    """Something the importer guessed or could not read, for the admin to check.
-
-    ``message`` is the English sentence (``str()`` puts the line in front, as
-    the CLI prints it); ``what.th()`` and ``th()`` are the same in Thai.
-    """
-
-    line: int | None
-    what: Message
-
-    def __post_init__(self) -> None:
-        require_message(self, self.what)
-
-    @property
-    def message(self) -> str:
-        return self.what.en()
-
-    def __str__(self) -> str:
-        return at_line(self.line, self.what).en()
-
-    def th(self) -> str:
-        return at_line(self.line, self.what).th()
+class PlanWarning(LineWarning):
+    """A plan importer's warning, for the admin to check (see ita.messages.LineWarning)."""
 
 
 @dataclass

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from ita.documents import DocumentReadError, Paragraph, SourceDocument, read_document
 from ita.documents.sheet_reader import is_hidden
-from ita.messages import Message, MessageError, at_line, joined, msg, require_message
+from ita.messages import LineWarning, Message, MessageError, joined, msg
 from ita.scores import (
     INDICATORS,
     TOLERANCE,
@@ -97,29 +97,8 @@ class ScoreConflictError(ScoreImportError):
         self.conflicts = conflicts
 
 
-@dataclass(frozen=True)
-class ScoreWarning:
-    """Something read but doubtful, with the 1-based line (or sheet row) it came from.
-
-    ``message`` is the English sentence (``str()`` puts the line in front, as
-    the CLI prints it); ``what.th()`` and ``th()`` are the same in Thai.
-    """
-
-    line: int | None
-    what: Message
-
-    def __post_init__(self) -> None:
-        require_message(self, self.what)
-
-    @property
-    def message(self) -> str:
-        return self.what.en()
-
-    def __str__(self) -> str:
-        return at_line(self.line, self.what).en()
-
-    def th(self) -> str:
-        return at_line(self.line, self.what).th()
+class ScoreWarning(LineWarning):
+    """A score importer's warning: something read but doubtful (see ita.messages.LineWarning)."""
 
 
 @dataclass
