@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, g, render_template, request, session
+from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, session, url_for
 from sqlmodel import Session
 from werkzeug.exceptions import HTTPException
 
@@ -48,6 +48,12 @@ def install(app: Flask) -> None:
     )
     # The view modules add their routes to ``bp`` when imported (bot.console.__init__).
     app.register_blueprint(bp)
+    # The service's bare address leads to the console, which tells a stranger how to sign in.
+    app.add_url_rule("/", "root", _to_console)
+
+
+def _to_console():
+    return redirect(url_for("console.dashboard"))
 
 
 def services_of(app: Flask | None = None) -> Services:

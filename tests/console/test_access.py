@@ -178,3 +178,10 @@ def test_writes_are_audited(client, services, world, session):
     entry = session.exec(select(AuditEntry)).one()
     assert (entry.actor, entry.action) == ("นางอรุณี ผู้ดูแล", "people.add")
     assert "นายใหม่ ทดลอง" in client.get("/console/audit").text
+
+
+def test_the_bare_address_leads_a_stranger_to_the_console_and_its_sign_in_help(client):
+    root = client.get("/")
+    assert root.status_code == 302 and root.headers["Location"].endswith("/console/")
+    page = client.get("/console/", follow_redirects=True)
+    assert page.status_code == 401 and "พิมพ์ เว็บ" in page.text  # how to get a sign-in link, in Thai
