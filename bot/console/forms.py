@@ -8,11 +8,12 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from flask import request
+from flask import flash, redirect, request, url_for
 from werkzeug.datastructures import FileStorage
 
 from bot.console import imports
-from bot.console.blueprint import UPLOAD_MAX_BYTES, services, visitor
+from bot.console.blueprint import UPLOAD_MAX_BYTES, bp, services, visitor
+from bot.console.sessions import CONSOLE_PREFIX
 from ita.thai import to_arabic_digits
 from line import texts
 from models.plan import Cadence
@@ -22,6 +23,19 @@ MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 class FormError(ValueError):
     """A field's value cannot be used; the message is Thai, for the page."""
+
+
+# The page each part of the console goes back to when a form sent to it cannot be used.
+SECTION_PAGES = {"plan": "console.plan", "scores": "console.scores", "people": "console.people",
+                 "reminders": "console.reminders"}
+
+
+@bp.errorhandler(FormError)
+def back_with_the_reason(exc: FormError):
+    """Say why (in Thai) on the page of the part the form belongs to; nothing was saved."""
+    flash(str(exc), "error")
+    section = request.path.removeprefix(CONSOLE_PREFIX).strip("/").split("/", 1)[0]
+    return redirect(url_for(SECTION_PAGES.get(section, "console.dashboard")))
 
 
 def month(value: str | None) -> date | None:

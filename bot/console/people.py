@@ -206,12 +206,9 @@ def people_cards():
 @bp.post("/people/import/preview")
 @admin_only
 def people_import_preview():
+    data, name = forms.upload("file", imports.STAFF_SUFFIXES)
     try:
-        data, name = forms.upload("file", imports.STAFF_SUFFIXES)
         rows, warnings = imports.read_staff_upload(data, name)
-    except forms.FormError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("console.people"))
     except imports.UploadError as exc:
         flash(texts.CONSOLE_FILE_UNREADABLE.format(reason=exc.message.th()), "error")
         return redirect(url_for("console.people"))
@@ -226,11 +223,7 @@ def people_import_preview():
 @admin_only
 def people_import():
     org_id = visitor().organisation_id
-    try:
-        payload = forms.unsealed("staff", "sealed")
-    except forms.FormError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("console.people"))
+    payload = forms.unsealed("staff", "sealed")
     session = db()
     created = changed = 0
     for row in (imports.staff_from_json(r) for r in payload["rows"]):

@@ -85,12 +85,8 @@ COLUMN_CHOICES = (("", "ไม่ใช้"), ("number", "ลำดับ"), ("g
 @bp.post("/plan/preview")
 @admin_only
 def plan_preview():
-    try:
-        year = forms.year_be(request.form.get("year"))
-        data, name = forms.upload("file", imports.PLAN_SUFFIXES)
-    except forms.FormError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("console.plan"))
+    year = forms.year_be(request.form.get("year"))
+    data, name = forms.upload("file", imports.PLAN_SUFFIXES)
     return _preview_upload(data, name, year)
 
 
@@ -98,11 +94,7 @@ def plan_preview():
 @admin_only
 def plan_columns():
     """Read the upload again with the table and columns the admin chose."""
-    try:
-        upload = forms.unsealed("plan-upload", "upload")
-    except forms.FormError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("console.plan"))
+    upload = forms.unsealed("plan-upload", "upload")
     table = forms.whole_number(request.form.get("table"))
     columns: dict[str, int] = {}
     for key, role in request.form.items():
@@ -187,11 +179,7 @@ def _corrected(items: list[PlanMeasure], form) -> tuple[list[PlanMeasure], set[i
 def plan_import():
     org_id = visitor().organisation_id
     sealed = request.form.get("sealed", "")
-    try:
-        payload = forms.unsealed("plan", "sealed")
-    except forms.FormError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("console.plan"))
+    payload = forms.unsealed("plan", "sealed")
     items = [imports.measure_from_json(m) for m in payload["measures"]]
     measures, skipped, errors = _corrected(items, request.form)
     try:

@@ -146,13 +146,9 @@ def reminders_schedule():
 def reminders_closed_add():
     org_id = visitor().organisation_id
     session = db()
-    try:
-        when = forms.day(request.form.get("day"))
-        if when is None:
-            raise forms.FormError(texts.CONSOLE_BAD_DAY)
-    except forms.FormError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("console.reminders"))
+    when = forms.day(request.form.get("day"))
+    if when is None:
+        raise forms.FormError(texts.CONSOLE_BAD_DAY)
     name = " ".join(request.form.get("name", "").split())[:200] or "วันหยุดของหน่วยงาน"
     row = session.exec(select(ClosedDay).where(ClosedDay.organisation_id == org_id, ClosedDay.day == when)).first()
     if row is None:

@@ -33,12 +33,8 @@ def scores():
 @bp.post("/scores/preview")
 @admin_only
 def scores_preview():
-    try:
-        year = forms.year_be(request.form.get("year"))
-        data, name = forms.upload("file", imports.SCORE_SUFFIXES)
-    except forms.FormError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("console.scores"))
+    year = forms.year_be(request.form.get("year"))
+    data, name = forms.upload("file", imports.SCORE_SUFFIXES)
     return _preview_scores(data, name, year)
 
 
@@ -46,11 +42,7 @@ def scores_preview():
 @admin_only
 def scores_prefer():
     """Read the upload again, believing the place the admin chose where the document contradicts itself."""
-    try:
-        upload = forms.unsealed("scores-upload", "upload")
-    except forms.FormError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("console.scores"))
+    upload = forms.unsealed("scores-upload", "upload")
     prefer = (request.form.get("prefer") or "").strip()
     if prefer not in upload["choices"]:
         flash(texts.CONSOLE_SCORES_CHOOSE, "error")
@@ -84,11 +76,7 @@ def _preview_scores(data: bytes, name: str, year: int | None, *, prefer: str | N
 @admin_only
 def scores_import():
     org_id = visitor().organisation_id
-    try:
-        payload = forms.unsealed("scores", "sealed")
-    except forms.FormError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("console.scores"))
+    payload = forms.unsealed("scores", "sealed")
     session = db()
     saved = []
     for item in payload["years"]:

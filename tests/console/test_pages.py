@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from sqlmodel import select
 
 from bot.console.people import register_link
@@ -207,3 +208,14 @@ def test_scores_that_contradict_each_other_ask_which_place_to_believe(client, se
     odd = client.post("/console/scores/prefer", data={"csrf_token": csrf, "upload": upload, "prefer": "anything"},
                       follow_redirects=True)
     assert texts.CONSOLE_SCORES_CHOOSE in odd.text
+
+
+@pytest.mark.parametrize(("path", "page"), [("/console/plan/import", "/console/plan"),
+                                            ("/console/scores/import", "/console/scores"),
+                                            ("/console/people/import", "/console/people")])
+def test_a_stale_or_forged_preview_goes_back_to_its_page_with_the_reason_in_thai(client, services, world, path,
+                                                                                   page):
+    csrf = _admin(client, services, world)
+    response = client.post(path, data={"csrf_token": csrf, "sealed": "not-a-sealed-preview"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(page)
+    assert texts.CONSOLE_PLAN_PREVIEW_STALE in client.get(page).text
