@@ -45,13 +45,13 @@ from models import Conversation, DeliveryPause, Officer, Role, utcnow
 log = logging.getLogger(__name__)
 
 CANCEL_WORDS = ("ยกเลิก", "cancel")
+MAX_TEXT = 2000  # longer texts are refused politely rather than stored
 # Built once: every event runs it, and building a select costs more CPU than running it.
 _OFFICER_AND_CONVERSATION = (
     select(Officer, Conversation)
     .outerjoin(Conversation, Conversation.line_user_id == Officer.line_user_id)
     .where(Officer.line_user_id == sa.bindparam("user_id"))
 )
-MAX_TEXT = 2000  # longer texts are refused politely rather than stored
 
 
 def route(services: Services, session: Session, event: Event, event_id: str) -> Reply:
