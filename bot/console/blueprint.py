@@ -139,6 +139,11 @@ def record(action: str, subject: str, **detail: Any) -> None:
     audit(db(), visitor=visitor(), action=action, subject=subject, detail=detail, now=g.now)
 
 
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields an edit changed, as [before, after], for the audit log."""
+    return {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+
+
 def admin_only(view: Callable) -> Callable:
     """Writes are for admins; supervisors see the page but get a clear refusal when they post."""
     @functools.wraps(view)

@@ -19,6 +19,7 @@ from bot.console.blueprint import (
     UPLOAD_MAX_BYTES,
     admin_only,
     bp,
+    changed_fields,
     db,
     owned,
     record,
@@ -149,7 +150,7 @@ def officer_save(officer_id: int):
     assigned = refresh_assignments(session, organisation_id=person.organisation_id, now=g.now)
     after = {"unit_id": person.unit_id, "role": person.role, "position": person.position, "phone": person.phone,
              "active": person.active, "leave": [str(person.leave_start), str(person.leave_end)]}
-    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    changed = changed_fields(before, after)
     record("people.edit", f"แก้ไขข้อมูล {person.name}", changes=changed, assignments=assigned)
     session.commit()
     if "role" in changed and person.line_user_id and person.active and services().tasks is not None:

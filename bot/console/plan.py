@@ -19,6 +19,7 @@ from bot.console.blueprint import (
     UPLOAD_MAX_BYTES,
     admin_only,
     bp,
+    changed_fields,
     db,
     owned,
     record,
@@ -244,8 +245,7 @@ def plan_measure_save(measure_id: int):
     after = {"title": item.title, "responsible_text": item.responsible_text, "cadence": item.cadence,
              "indicator_numbers": list(item.indicator_numbers), "active": item.active,
              "period": [str(item.period_start), str(item.period_end)]}
-    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    record("plan.measure", f"แก้ไขมาตรการ {item.ref}", changes=changed)
+    record("plan.measure", f"แก้ไขมาตรการ {item.ref}", changes=changed_fields(before, after))
     session.commit()
     flash(texts.CONSOLE_MEASURE_SAVED.format(ref=item.ref))
     return redirect(url_for("console.measure", measure_id=item.id))

@@ -14,7 +14,17 @@ from flask import flash, g, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from bot.console import forms
-from bot.console.blueprint import admin_only, bp, db, owned, record, services, show_recent_audit, visitor
+from bot.console.blueprint import (
+    admin_only,
+    bp,
+    changed_fields,
+    db,
+    owned,
+    record,
+    services,
+    show_recent_audit,
+    visitor,
+)
 from ita.cadence import add_months
 from ita.thai import fiscal_year, fiscal_year_bounds
 from ita.workdays import thai_holidays
@@ -134,8 +144,7 @@ def reminders_schedule():
     after = {"enabled": schedule.enabled, "reminder_day": schedule.reminder_day,
              "reminder_time": schedule.reminder_time, "nudges": schedule.nudge_after_days,
              "deadline_day": schedule.deadline_day}
-    record("schedule.save", "กำหนดการแจ้งเตือน", changes={k: [before[k], after[k]] for k in before
-                                                          if before[k] != after[k]})
+    record("schedule.save", "กำหนดการแจ้งเตือน", changes=changed_fields(before, after))
     session.commit()
     flash(texts.CONSOLE_SCHEDULE_SAVED)
     return redirect(url_for("console.reminders"))

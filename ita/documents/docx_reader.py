@@ -106,19 +106,23 @@ def read_docx(path: Path) -> SourceDocument:
     return builder.finish()
 
 
-def _is_layout_table(tbl) -> bool:  # noqa: ANN001
-    """A table used to lay out a page: one of its cells holds a real table (two rows, two columns or more)."""
+def _cell_children(tbl):  # noqa: ANN001, ANN202
+    """What each cell of a table holds (paragraphs, inner tables), row by row, cell by cell."""
     for tr in _children(tbl):
         if tr.tag != _TR:
             continue
         for tc in _children(tr):
-            if tc.tag != _TC:
-                continue
-            for inner in _children(tc):
-                if inner.tag == _TBL:
-                    rows = [r for r in _children(inner) if r.tag == _TR]
-                    if len(rows) >= 2 and max(len(_row_cells(r)) for r in rows) >= 2:
-                        return True
+            if tc.tag == _TC:
+                yield from _children(tc)
+
+
+def _is_layout_table(tbl) -> bool:  # noqa: ANN001
+    """A table used to lay out a page: one of its cells holds a real table (two rows, two columns or more)."""
+    for inner in _cell_children(tbl):
+        if inner.tag == _TBL:
+            rows = [r for r in _children(inner) if r.tag == _TR]
+            if len(rows) >= 2 and max(len(_row_cells(r)) for r in rows) >= 2:
+                return True
     return False
 
 
@@ -127,20 +131,14 @@ def _read_table(tbl, builder: BlockBuilder, paragraphs: int) -> int:  # noqa: AN
     builder.end_table()
     if _is_layout_table(tbl):
         # The real table sits inside: read it as a table, not as lines of one big cell.
-        for tr in _children(tbl):
-            if tr.tag != _TR:
-                continue
-            for tc in _children(tr):
-                if tc.tag != _TC:
-                    continue
-                for child in _children(tc):
-                    if child.tag == _P:
-                        text = _paragraph_text(child)
-                        if text.strip():
-                            paragraphs += 1
-                            builder.paragraph(" ".join(text.split()), where=f"paragraph {paragraphs}")
-                    elif child.tag == _TBL:
-                        paragraphs = _read_table(child, builder, paragraphs)
+        for child in _cell_children(tbl):
+            if child.tag == _P:
+                text = _paragraph_text(child)
+                if text.strip():
+                    paragraphs += 1
+                    builder.paragraph(" ".join(text.split()), where=f"paragraph {paragraphs}")
+            elif child.tag == _TBL:
+                paragraphs = _read_table(child, builder, paragraphs)
         return paragraphs
     for tr in _children(tbl):
         if tr.tag == _TR:
